@@ -1,0 +1,483 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from rt_registry.models import (
+    DEFAULT_BESAR_ABOVE,
+    DEFAULT_KECIL_BELOW,
+    RT,
+    OfficerProfile,
+    ScopedQuerySet,
+    SizeCategory,
+    size_category_for,
+)
+
+
+class CycleLocked(ValidationError):
+    """Raised by every write path once the cycle's decree is final."""
+
+
+class StageNotAllowed(ValidationError):
+    """Raised when an action is tried outside the stage it belongs to."""
+
+
+class Pillar(models.TextChoices):
+    BERSIH = "BERSIH", "Bersih"
+    AMAN = "AMAN", "Aman"
+    PINTAR = "PINTAR", "Pintar"
+
+
+class IndicatorSet(models.Model):
+    """A version of the regulation's indicator list; cycles are scored on one set."""
+
+    name = models.CharField("nama", max_length=200, unique=True)
+    legal_basis = models.CharField("dasar hukum", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "set indikator"
+        verbose_name_plural = "set indikator"
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    indicator_set = models.ForeignKey(
+        IndicatorSet, on_delete=models.PROTECT, related_name="indicators"
+    )
+    code = models.CharField("kode", max_length=4)
+    pillar = models.CharField("pilar", max_length=10, choices=Pillar)
+    order = models.PositiveSmallIntegerField("urutan")
+    text = models.TextField("bunyi indikator")
+
+    class Meta:
+        ordering = ["indicator_set", "order"]
+        verbose_name = "indikator"
+        verbose_name_plural = "indikator"
+        constraints = [
+            models.UniqueConstraint(fields=["indicator_set", "code"], name="indicator_unique_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.text[:60]}"
+
+
+class Cycle(models.Model):
+    """A periode lomba: a year and a period, with the settings BANTAR.md calls per-cycle."""
+
+    class Stage(models.TextChoices):
+        PERSIAPAN = "PERSIAPAN", "Persiapan"
+        USULAN = "USULAN", "Usulan"
+        PENILAIAN = "PENILAIAN", "Penilaian"
+        REKAPITULASI = "REKAPITULASI", "Rekapitulasi"
+        DITETAPKAN = "DITETAPKAN", "Ditetapkan"
+        ARSIP = "ARSIP", "Arsip"
+
+    STAGE_ORDER = [s.value for s in Stage]
+
+    year = models.PositiveSmallIntegerField("tahun")
+    period = models.PositiveSmallIntegerField("periode", default=1)
+    indicator_set = models.ForeignKey(
+        IndicatorSet, on_delete=models.PROTECT, related_name="cycles", verbose_name="set indikator"
+    )
+    stage = models.CharField("tahap", max_length=15, choices=Stage, default=Stage.PERSIAPAN)
+    kecil_below = models.PositiveIntegerField(
+        "batas Kecil (KK kurang dari)", default=DEFAULT_KECIL_BELOW
+    )
+    besar_above = models.PositiveIntegerField(
+        "batas Besar (KK lebih dari)", default=DEFAULT_BESAR_ABOVE
+    )
+    prize_kecil = models.DecimalField(
+        "uang pembinaan Kecil", max_digits=14, decimal_places=2, default=Decimal("5000000")
+    )
+    prize_sedang = models.DecimalField(
+        "uang pembinaan Sedang", max_digits=14, decimal_places=2, default=Decimal("7500000")
+    )
+    prize_besar = models.DecimalField(
+        "uang pembinaan Besar", max_digits=14, decimal_places=2, default=Decimal("10000000")
+    )
+    pass_min_total_pct = models.DecimalField(
+        "nilai total minimal (%)", max_digits=5, decimal_places=2, default=Decimal("70")
+    )
+    pass_min_pillar_pct = models.DecimalField(
+        "nilai minimal tiap pilar (%)", max_digits=5, decimal_places=2, default=Decimal("50")
+    )
+    kencana_consecutive_wins = models.PositiveSmallIntegerField(
+        "menang berturut-turut untuk Kencana", default=3
+    )
+    kencana_min_total_pct = models.DecimalField(
+        "nilai total minimal Kencana (%)", max_digits=5, decimal_places=2, default=Decimal("85")
+    )
+    proposal_opens = models.DateField("usulan dibuka", null=True, blank=True)
+    proposal_closes = models.DateField("usulan ditutup", null=True, blank=True)
+    assessment_opens = models.DateField("penilaian dibuka", null=True, blank=True)
+    assessment_closes = models.DateField("penilaian ditutup", null=True, blank=True)
+    # Set once by awards.issuing.finalise_decree: from then on nothing of the cycle changes.
+    is_locked = models.BooleanField("terkunci (SK final)", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-period"]
+        verbose_name = "periode lomba"
+        verbose_name_plural = "periode lomba"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "period"], name="cycle_unique_year_period"),
+            models.CheckConstraint(
+                condition=Q(besar_above__gte=models.F("kecil_below")),
+                name="cycle_thresholds_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Tahun {self.year} Periode {self.period_roman}"
+
+    @property
+    def period_roman(self):
+        return {1: "I", 2: "II", 3: "III", 4: "IV"}.get(self.period, str(self.period))
+
+    def size_category(self, kk_count):
+        return size_category_for(
+            kk_count, kecil_below=self.kecil_below, besar_above=self.besar_above
+        )
+
+    def prize_for(self, category):
+        return {
+            SizeCategory.KECIL: self.prize_kecil,
+            SizeCategory.SEDANG: self.prize_sedang,
+            SizeCategory.BESAR: self.prize_besar,
+        }[category]
+
+    def ensure_editable(self):
+        if self.is_locked:
+            raise CycleLocked(
+                f"Periode {self} sudah ditetapkan dengan SK final; datanya tidak dapat diubah.",
+                code="cycle_locked",
+            )
+
+    def ensure_stage(self, *stages, action):
+        """Refuse `action` (an Indonesian phrase) unless the cycle is in one of `stages`."""
+        self.ensure_editable()
+        if self.stage not in stages:
+            names = ", ".join(self.Stage(s).label for s in stages)
+            raise StageNotAllowed(
+                f"Tidak dapat {action}: periode {self} sedang di tahap "
+                f"{self.get_stage_display()}, sedangkan ini hanya boleh di tahap {names}.",
+                code="wrong_stage",
+            )
+
+    def next_stage(self):
+        i = self.STAGE_ORDER.index(self.stage)
+        return self.STAGE_ORDER[i + 1] if i + 1 < len(self.STAGE_ORDER) else None
+
+
+class Team(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField("nama tim", max_length=100)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="TeamMember", related_name="bantar_teams"
+    )
+
+    class Meta:
+        ordering = ["cycle", "name"]
+        verbose_name = "tim penilai"
+        verbose_name_plural = "tim penilai"
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "name"], name="team_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.cycle})"
+
+
+class TeamMember(models.Model):
+    Agency = OfficerProfile.Agency
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_memberships"
+    )
+    agency = models.CharField("unsur/instansi", max_length=20, choices=Agency)
+
+    class Meta:
+        verbose_name = "anggota tim"
+        verbose_name_plural = "anggota tim"
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="teammember_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_agency_display()})"
+
+
+class ProposalQuerySet(ScopedQuerySet):
+    kelurahan_path = "rt__kelurahan"
+    kecamatan_path = "rt__kelurahan__kecamatan"
+
+    def assigned_to(self, user):
+        return self.filter(team__memberships__user=user)
+
+    def verified(self):
+        return self.filter(status=Proposal.Status.DIVERIFIKASI)
+
+
+class Proposal(models.Model):
+    """An usulan: one RT entered in one cycle. The RT's facts at the time are copied onto
+    it, so later changes to the RT (KK count, renumbering) never change a past result."""
+
+    class Status(models.TextChoices):
+        DIAJUKAN = "DIAJUKAN", "Diajukan"
+        DIKEMBALIKAN = "DIKEMBALIKAN", "Dikembalikan"
+        DIVERIFIKASI = "DIVERIFIKASI", "Diverifikasi"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="proposals")
+    rt = models.ForeignKey(RT, on_delete=models.PROTECT, related_name="proposals")
+    status = models.CharField(max_length=15, choices=Status, default=Status.DIAJUKAN)
+    # Snapshot at proposal time.
+    kecamatan_name = models.CharField("kecamatan", max_length=100)
+    kelurahan_name = models.CharField("kelurahan", max_length=100)
+    rt_number = models.PositiveSmallIntegerField("nomor RT")
+    ketua_name = models.CharField("Ketua RT", max_length=120, blank=True)
+    kk_count = models.PositiveIntegerField("jumlah KK")
+    size_category = models.CharField("kategori", max_length=10, choices=SizeCategory)
+    return_reason = models.TextField("alasan dikembalikan", blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField("diusulkan", auto_now_add=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField("diverifikasi", null=True, blank=True)
+
+    objects = ProposalQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "kecamatan_name", "kelurahan_name", "rt_number"]
+        verbose_name = "usulan"
+        verbose_name_plural = "usulan"
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "rt"], name="proposal_unique_rt_per_cycle"),
+            models.CheckConstraint(condition=Q(kk_count__gte=1), name="proposal_kk_positive"),
+        ]
+
+    def __str__(self):
+        return f"RT {self.rt_number:02d} {self.kelurahan_name} ({self.cycle})"
+
+
+class ConflictOfInterest(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="conflicts")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField("alasan")
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "konflik kepentingan"
+        verbose_name_plural = "konflik kepentingan"
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "assessor"], name="conflict_unique"),
+        ]
+
+    def __str__(self):
+        return f"Konflik kepentingan {self.assessor} – {self.proposal}"
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def sent(self):
+        return self.filter(status=Assessment.Status.SENT)
+
+
+class Assessment(models.Model):
+    """One assessor's sheet for one proposal, in versions. A sent version is never
+    changed: reopening makes a new DRAFT version; sending it marks the previous SENT one
+    SUPERSEDED. So per (proposal, assessor) there is at most one DRAFT and one SENT."""
+
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", "Draf"
+        SENT = "SENT", "Terkirim"
+        SUPERSEDED = "SUPERSEDED", "Digantikan"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="assessments")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments"
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    # Generated by the tablet; a repeated request with the same token is the same save.
+    client_token = models.UUIDField(default=uuid.uuid4, unique=True)
+    visit_date = models.DateField("tanggal kunjungan", null=True, blank=True)
+    general_note = models.TextField("catatan umum", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField("dikirim", null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField("alasan dibuka kembali", blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["proposal", "assessor", "version"]
+        verbose_name = "lembar penilaian"
+        verbose_name_plural = "lembar penilaian"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "assessor", "version"], name="assessment_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "assessor"],
+                condition=Q(status="DRAFT"),
+                name="assessment_one_draft",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "assessor"],
+                condition=Q(status="SENT"),
+                name="assessment_one_sent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Penilaian {self.proposal} oleh {self.assessor} v{self.version}"
+
+
+class Score(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="scores")
+    value = models.PositiveSmallIntegerField("nilai")
+    note = models.TextField("catatan", blank=True)
+
+    class Meta:
+        verbose_name = "nilai"
+        verbose_name_plural = "nilai"
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="score_unique"),
+            models.CheckConstraint(condition=Q(value__lte=2), name="score_value_0_to_2"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} = {self.value}"
+
+
+class Meeting(models.Model):
+    """The rapat that decides; its record is the Berita Acara."""
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.PROTECT, related_name="meeting")
+    held_on = models.DateField("tanggal rapat")
+    place = models.CharField("tempat", max_length=200)
+    number = models.CharField("nomor berita acara", max_length=100, blank=True)
+    notes = models.TextField("catatan", blank=True)
+    head_name = models.CharField("nama Kepala DPMPPA", max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "rapat penetapan"
+        verbose_name_plural = "rapat penetapan"
+
+    def __str__(self):
+        return f"Rapat {self.cycle} ({self.held_on:%d/%m/%Y})"
+
+
+class MeetingAttendee(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
+    name = models.CharField("nama", max_length=120)
+    position = models.CharField("jabatan/unsur", max_length=150)
+    order = models.PositiveSmallIntegerField("urutan", default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "peserta rapat"
+        verbose_name_plural = "peserta rapat"
+
+    def __str__(self):
+        return f"{self.name} ({self.position})"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        LULUS = "LULUS", "Memenuhi kriteria"
+        TIDAK_LULUS = "TIDAK_LULUS", "Tidak memenuhi kriteria"
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="decision")
+    # What the cycle's rule said at decision time, kept so an overrule stays visible.
+    rule_passes = models.BooleanField("lulus menurut aturan")
+    total = models.DecimalField("nilai total", max_digits=6, decimal_places=3)
+    outcome = models.CharField("keputusan", max_length=12, choices=Outcome)
+    overrule_reason = models.TextField("alasan menyimpang dari aturan", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "keputusan rapat"
+        verbose_name_plural = "keputusan rapat"
+        constraints = [
+            # An overrule (outcome differs from the rule) needs a written reason.
+            models.CheckConstraint(
+                condition=(
+                    Q(rule_passes=True, outcome="LULUS")
+                    | Q(rule_passes=False, outcome="TIDAK_LULUS")
+                    | ~Q(overrule_reason="")
+                ),
+                name="decision_overrule_needs_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.proposal}"
+
+    @property
+    def is_overruled(self):
+        return self.rule_passes != (self.outcome == self.Outcome.LULUS)
+
+
+class DocumentJob(models.Model):
+    """A long PDF rendered off the request by the background worker, with progress.
+    The file appears only when complete; a failure keeps the error, never a half file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "QUEUED", "Menunggu"
+        RUNNING = "RUNNING", "Sedang dibuat"
+        DONE = "DONE", "Selesai"
+        FAILED = "FAILED", "Gagal"
+
+    kind = models.CharField("jenis", max_length=40)
+    # The object the document is about, e.g. "meeting:3", "decree:7", "certificates:cycle:2".
+    subject = models.CharField(max_length=80, db_index=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="documents/%Y/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "pembuatan dokumen"
+        verbose_name_plural = "pembuatan dokumen"
+
+    def __str__(self):
+        return f"{self.kind} {self.subject} ({self.get_status_display()})"

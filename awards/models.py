@@ -1,0 +1,149 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from assessments.models import Cycle, Proposal
+from rt_registry.models import RT, ScopedQuerySet, SizeCategory
+
+# Short codes printed under QR codes: no 0/O/1/I/L to misread from paper.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_verification_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+class AwardQuerySet(ScopedQuerySet):
+    kelurahan_path = "rt__kelurahan"
+    kecamatan_path = "rt__kelurahan__kecamatan"
+
+
+class Award(models.Model):
+    class Tier(models.TextChoices):
+        BANTAR = "BANTAR", "Kampung BANTAR"
+        KENCANA = "KENCANA", "Kampung BANTAR Kencana"
+
+    class PaymentStatus(models.TextChoices):
+        BELUM = "BELUM", "Belum dibayar"
+        DIBAYAR = "DIBAYAR", "Dibayar"
+
+    # One award per proposal, and (cycle, rt) unique too: a second award for the same
+    # RT in the same cycle is impossible in the database, not just unlikely.
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="award")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="awards")
+    rt = models.ForeignKey(RT, on_delete=models.PROTECT, related_name="awards")
+    tier = models.CharField("predikat", max_length=10, choices=Tier, default=Tier.BANTAR)
+    size_category = models.CharField("kategori", max_length=10, choices=SizeCategory)
+    prize_amount = models.DecimalField("uang pembinaan", max_digits=14, decimal_places=2)
+    payment_status = models.CharField(
+        "status pembayaran", max_length=10, choices=PaymentStatus, default=PaymentStatus.BELUM
+    )
+    paid_on = models.DateField("tanggal bayar", null=True, blank=True)
+    payment_reference = models.CharField("referensi pembayaran", max_length=100, blank=True)
+    payment_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payment_recorded_at = models.DateTimeField(null=True, blank=True)
+    certificate_number = models.CharField("nomor piagam", max_length=100, blank=True)
+    certificate_code = models.CharField(
+        "kode verifikasi piagam", max_length=16, unique=True, default=new_verification_code
+    )
+    certificate_pdf = models.FileField(upload_to="piagam/%Y/", blank=True)
+    certificate_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AwardQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "proposal__kecamatan_name", "proposal__kelurahan_name", "rt__number"]
+        verbose_name = "penghargaan"
+        verbose_name_plural = "penghargaan"
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "rt"], name="award_unique_rt_per_cycle"),
+            models.CheckConstraint(condition=Q(prize_amount__gte=0), name="award_prize_nonneg"),
+            models.CheckConstraint(
+                condition=Q(payment_status="BELUM") | Q(paid_on__isnull=False),
+                name="award_paid_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_tier_display()} {self.proposal}"
+
+
+class Decree(models.Model):
+    """The Keputusan Wali Kota. Draft until finalised; a final decree is never edited:
+    a correction is a new decree that amends or revokes it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", "Draf"
+        FINAL = "FINAL", "Final"
+        REVOKED = "REVOKED", "Dicabut"
+
+    class PaperSize(models.TextChoices):
+        A4 = "A4", "A4 (210 × 297 mm)"
+        F4 = "F4", "F4/Folio (215 × 330 mm)"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="decrees")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    number = models.CharField("nomor", max_length=100, blank=True)
+    tentang = models.TextField("tentang")
+    place = models.CharField("ditetapkan di", max_length=100, default="Jambi")
+    decided_on = models.DateField("tanggal ditetapkan", null=True, blank=True)
+    signatory_name = models.CharField("nama penanda tangan", max_length=120)
+    signatory_title = models.CharField(
+        "jabatan penanda tangan", max_length=120, default="WALI KOTA JAMBI"
+    )
+    menimbang = models.TextField("menimbang", help_text="Satu butir per baris.")
+    mengingat = models.TextField("mengingat", help_text="Satu dasar hukum per baris.")
+    memperhatikan = models.TextField("memperhatikan", blank=True)
+    dictums = models.TextField("diktum", help_text="Satu diktum per baris (KESATU, KEDUA, …).")
+    tembusan = models.TextField("tembusan", blank=True)
+    budget_year = models.PositiveSmallIntegerField("tahun anggaran", null=True, blank=True)
+    paper_size = models.CharField(
+        "ukuran kertas", max_length=2, choices=PaperSize, default=PaperSize.A4
+    )
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name="mengubah/mencabut SK",
+    )
+    # SHA-256 over the latest sent sheets and the decisions the decree rests on.
+    basis_fingerprint = models.CharField(max_length=64, blank=True)
+    pdf = models.FileField(upload_to="sk/%Y/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    verification_code = models.CharField(
+        "kode verifikasi", max_length=16, unique=True, default=new_verification_code
+    )
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "SK Wali Kota"
+        verbose_name_plural = "SK Wali Kota"
+        constraints = [
+            # A number is given once: no two final decrees share it.
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="decree_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="DRAFT") | (~Q(number="") & Q(decided_on__isnull=False)),
+                name="decree_final_has_number_and_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"SK {self.number or '(draf)'} – {self.cycle}"

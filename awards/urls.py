@@ -1,0 +1,9 @@
+from django.urls import path
+
+from awards import views
+
+app_name = "awards"
+
+urlpatterns = [
+    path("verifikasi/", views.verify_form, name="verify-form"),
+]

@@ -1,0 +1,6 @@
+from django.shortcuts import render
+
+
+def verify_form(request):
+    # Placeholder until verification lands (issue 4).
+    return render(request, "awards/verify_form.html", {})

@@ -1,0 +1,79 @@
+"""The four roles. *What* a role may do is its group's permissions (kept in sync after
+every migrate); *which rows* is the scope on the user's profile (models.ScopedQuerySet)."""
+
+ADMIN_DPMPPA = "Admin DPMPPA"
+PETUGAS_KECAMATAN = "Petugas Kecamatan"
+PETUGAS_KELURAHAN = "Petugas Kelurahan"
+TIM_PENILAI = "Tim Penilai"
+ALL_ROLES = [ADMIN_DPMPPA, PETUGAS_KECAMATAN, PETUGAS_KELURAHAN, TIM_PENILAI]
+
+# "app_label.codename" per role. Later apps add theirs here; sync_role_permissions()
+# applies this after every migrate, so the groups always match the code.
+ROLE_PERMISSIONS = {
+    ADMIN_DPMPPA: [
+        "rt_registry.view_kecamatan",
+        "rt_registry.view_kelurahan",
+        "rt_registry.add_rt",
+        "rt_registry.change_rt",
+        "rt_registry.delete_rt",
+        "rt_registry.view_rt",
+        "rt_registry.view_officerprofile",
+    ],
+    PETUGAS_KECAMATAN: [
+        "rt_registry.view_kecamatan",
+        "rt_registry.view_kelurahan",
+        "rt_registry.view_rt",
+    ],
+    PETUGAS_KELURAHAN: [
+        "rt_registry.view_kecamatan",
+        "rt_registry.view_kelurahan",
+        "rt_registry.add_rt",
+        "rt_registry.change_rt",
+        "rt_registry.delete_rt",
+        "rt_registry.view_rt",
+    ],
+    TIM_PENILAI: [],
+}
+
+
+def _in_group(user, name):
+    if not user.is_authenticated:
+        return False
+    # Cache the names once per request-bound user object: roles are asked often.
+    names = getattr(user, "_bantar_groups", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._bantar_groups = names
+    return name in names
+
+
+def is_admin_dpmppa(user):
+    return user.is_superuser or _in_group(user, ADMIN_DPMPPA)
+
+
+def is_kecamatan_officer(user):
+    return _in_group(user, PETUGAS_KECAMATAN)
+
+
+def is_kelurahan_officer(user):
+    return _in_group(user, PETUGAS_KELURAHAN)
+
+
+def is_assessor(user):
+    return _in_group(user, TIM_PENILAI)
+
+
+def sync_role_permissions(using="default"):
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.extend(
+                Permission.objects.using(using).filter(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(wanted)

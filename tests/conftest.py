@@ -1,0 +1,74 @@
+"""Personas shared by all tests. Kecamatan Telanaipura holds the kelurahan Buluran Kenali
+and Telanaipura; Kecamatan Kota Baru is outside every scoped persona's reach."""
+
+import os
+
+import pytest
+
+from rt_registry import roles
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _no_axes_lockouts_between_tests(settings):
+    settings.AXES_ENABLED = False
+    # Tests never render through the manifest storage: no collectstatic needed.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def admin_dpmppa(db):
+    return factories.make_user(username="admin.uji", role=roles.ADMIN_DPMPPA, agency="DPMPPA")
+
+
+@pytest.fixture
+def kecamatan_officer(db):
+    return factories.make_user(
+        username="kec.uji", role=roles.PETUGAS_KECAMATAN, kecamatan="Telanaipura"
+    )
+
+
+@pytest.fixture
+def kelurahan_officer(db):
+    """Petugas Kelurahan of Buluran Kenali (Kecamatan Telanaipura)."""
+    return factories.make_user(
+        username="kel.uji", role=roles.PETUGAS_KELURAHAN, kelurahan="Buluran Kenali"
+    )
+
+
+@pytest.fixture
+def other_kelurahan_officer(db):
+    """Petugas Kelurahan of Kenali Asam (Kecamatan Kota Baru): out of the others' scope."""
+    return factories.make_user(
+        username="kel.lain", role=roles.PETUGAS_KELURAHAN, kelurahan="Kenali Asam"
+    )
+
+
+@pytest.fixture
+def assessor(db):
+    return factories.make_user(username="penilai.uji", role=roles.TIM_PENILAI, agency="DLH")
+
+
+@pytest.fixture
+def rt_in_scope(db):
+    return factories.make_rt(kelurahan="Buluran Kenali", number=5, kk_count=132)
+
+
+@pytest.fixture
+def rt_out_of_scope(db):
+    return factories.make_rt(kelurahan="Kenali Asam", number=3, kk_count=40)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests run in a thread next to Playwright's event loop; the ORM calls of
+    # the live server are safe there (separate thread), so allow them.
+    if any("e2e" in item.keywords for item in items):
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
