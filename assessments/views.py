@@ -1,13 +1,6 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from assessments.models import Cycle, Indicator, IndicatorSet
-
-
-@login_required
-def assessor_home(request):
-    # Placeholder until the scoring pages land (issue 3): the assessor's assigned RTs.
-    return render(request, "assessments/assessor_home.html", {})
 
 
 def indicator_list(request):

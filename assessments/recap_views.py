@@ -1,0 +1,1 @@
+# Recap (rekapitulasi), decision meeting and Berita Acara pages.
