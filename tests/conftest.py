@@ -12,6 +12,10 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _no_axes_lockouts_between_tests(settings):
     settings.AXES_ENABLED = False
+    # Tests speak plain HTTP to the test client and the live server.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
     # Tests never render through the manifest storage: no collectstatic needed.
     settings.STORAGES = {
         **settings.STORAGES,
