@@ -17,6 +17,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server():
+    # The live server builds its middleware once, at start: set these before it starts.
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture(scope="session")
 def _chromium():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
@@ -40,6 +51,7 @@ def _chromium():
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
             ],
         )
         yield browser
