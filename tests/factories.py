@@ -47,3 +47,54 @@ def make_user(*, username, role=None, kecamatan=None, kelurahan=None, agency="",
         user=user, kecamatan=kecamatan, kelurahan=kelurahan, agency=agency
     )
     return user
+
+
+# --- Award cycle (assessments) -------------------------------------------------------
+
+
+def default_indicator_set():
+    from assessments.models import IndicatorSet
+
+    return IndicatorSet.objects.order_by("pk").first()
+
+
+def make_cycle(*, year=2026, period=1, stage="USULAN", is_locked=False, **settings):
+    """A cycle on the migrated indicator set; `settings` override any Cycle field."""
+    from assessments.models import Cycle
+
+    settings.setdefault("indicator_set", default_indicator_set())
+    return Cycle.objects.create(
+        year=year, period=period, stage=stage, is_locked=is_locked, **settings
+    )
+
+
+def make_proposal(*, cycle, rt, status="DIAJUKAN", team=None, by=None, return_reason=""):
+    """A proposal with the RT's facts copied, written directly (no stage checks), so tests
+    can set up any state. Workflow tests use assessments.proposals.propose_rt instead."""
+    from assessments.models import Proposal
+
+    return Proposal.objects.create(
+        cycle=cycle,
+        rt=rt,
+        status=status,
+        team=team,
+        proposed_by=by,
+        return_reason=return_reason,
+        kecamatan_name=rt.kelurahan.kecamatan.name,
+        kelurahan_name=rt.kelurahan.name,
+        rt_number=rt.number,
+        ketua_name=rt.ketua_name,
+        kk_count=rt.kk_count,
+        size_category=cycle.size_category(rt.kk_count),
+    )
+
+
+def make_team(*, cycle, name="Tim 1", members=()):
+    """`members`: users (agency DPMPPA) or (user, agency) pairs."""
+    from assessments.models import Team, TeamMember
+
+    team = Team.objects.create(cycle=cycle, name=name)
+    for member in members:
+        user, agency = member if isinstance(member, tuple) else (member, "DPMPPA")
+        TeamMember.objects.create(team=team, user=user, agency=agency)
+    return team
