@@ -6,4 +6,5 @@ app_name = "awards"
 
 urlpatterns = [
     path("verifikasi/", views.verify_form, name="verify-form"),
+    path("verifikasi/<str:code>", views.verify, name="verify"),
 ]

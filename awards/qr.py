@@ -1,0 +1,28 @@
+"""QR codes printed on decrees and certificates, made locally with segno."""
+
+import segno
+from django.conf import settings
+from django.urls import reverse
+
+# Medium error correction survives a stamp or a fold across the code.
+QR_ERROR = "m"
+
+
+def verification_url(code):
+    """The public address a printed code leads to: PUBLIC_BASE_URL + /verifikasi/<code>."""
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    return base + reverse("awards:verify", kwargs={"code": code})
+
+
+def make_qr(url):
+    return segno.make(url, error=QR_ERROR, micro=False)
+
+
+def qr_svg(url, *, size="28mm"):
+    """An inline <svg> to put straight into HTML (WeasyPrint or a page): nothing to fetch,
+    so the restrictive url_fetcher never sees it. `size` is any CSS length."""
+    svg = make_qr(url).svg_inline(
+        border=2, dark="#000", light="#fff", omitsize=True, svgclass="qr-code"
+    )
+    # segno gives a viewBox without a size; a fixed size keeps the code square anywhere.
+    return svg.replace("<svg ", f'<svg width="{size}" height="{size}" ', 1)
