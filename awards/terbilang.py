@@ -1,0 +1,45 @@
+"""Amounts in Indonesian words, as legal text writes them.
+
+num2words (lang="id") spells whole numbers correctly ("seribu", "seratus", "satu juta",
+"sebelas", "satu miliar"), but reads a Decimal such as Decimal("7500000.00") from the
+database as "... koma nol nol". So the amount is split into whole rupiah and sen here
+and only integers ever reach num2words."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from num2words import num2words
+
+
+def _split(amount):
+    value = Decimal(str(amount)) if isinstance(amount, float) else Decimal(amount)
+    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if value < 0:
+        raise ValueError("Jumlah uang tidak boleh negatif.")
+    whole = int(value)
+    sen = int((value - whole) * 100)
+    return whole, sen
+
+
+def number_in_words(number):
+    """A whole number in words: 1000 -> "seribu"."""
+    return num2words(int(number), lang="id")
+
+
+def terbilang(amount):
+    """7500000 -> "tujuh juta lima ratus ribu rupiah"; sen only when there are any."""
+    whole, sen = _split(amount)
+    words = f"{number_in_words(whole)} rupiah"
+    if sen:
+        words += f" {number_in_words(sen)} sen"
+    return words
+
+
+def rupiah_figures(amount):
+    """Legal figures: Rp10.000.000,00 (no space, dots for thousands, comma for sen)."""
+    whole, sen = _split(amount)
+    return f"Rp{whole:,}".replace(",", ".") + f",{sen:02d}"
+
+
+def rupiah_legal(amount):
+    """Rp10.000.000,00 (sepuluh juta rupiah) — the form the decree's dictums use."""
+    return f"{rupiah_figures(amount)} ({terbilang(amount)})"
