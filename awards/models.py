@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -74,6 +75,44 @@ class Award(models.Model):
     def __str__(self):
         return f"{self.get_tier_display()} {self.proposal}"
 
+    # Prize payments and certificates continue after the decree is final; nothing else of
+    # an award of a locked cycle may change (awards/README.md, "Locking").
+    FIELDS_WRITABLE_AFTER_LOCK = {
+        "payment_status",
+        "paid_on",
+        "payment_reference",
+        "payment_recorded_by",
+        "payment_recorded_at",
+        "certificate_number",
+        "certificate_pdf",
+        "certificate_sha256",
+    }
+
+    def save(self, *args, **kwargs):
+        self.ensure_lock_allows_save()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        Cycle.objects.get(pk=self.cycle_id).ensure_editable()
+        return super().delete(*args, **kwargs)
+
+    def ensure_lock_allows_save(self):
+        cycle = Cycle.objects.only("is_locked", "year", "period").get(pk=self.cycle_id)
+        if not cycle.is_locked:
+            return
+        if self.pk is None:
+            cycle.ensure_editable()
+        stored = Award.objects.filter(pk=self.pk).values().first()
+        if stored is None:
+            cycle.ensure_editable()
+        changed = {
+            f.attname
+            for f in self._meta.concrete_fields
+            if f.attname in stored and stored[f.attname] != _db_value(self, f)
+        }
+        if changed - self.FIELDS_WRITABLE_AFTER_LOCK:
+            cycle.ensure_editable()
+
 
 class Decree(models.Model):
     """The Keputusan Wali Kota. Draft until finalised; a final decree is never edited:
@@ -83,6 +122,10 @@ class Decree(models.Model):
         DRAFT = "DRAFT", "Draf"
         FINAL = "FINAL", "Final"
         REVOKED = "REVOKED", "Dicabut"
+
+    class Correction(models.TextChoices):
+        MENGUBAH = "MENGUBAH", "Mengubah SK sebelumnya"
+        MENCABUT = "MENCABUT", "Mencabut SK sebelumnya"
 
     class PaperSize(models.TextChoices):
         A4 = "A4", "A4 (210 × 297 mm)"
@@ -115,6 +158,9 @@ class Decree(models.Model):
         related_name="amendments",
         verbose_name="mengubah/mencabut SK",
     )
+    correction = models.CharField(
+        "jenis koreksi", max_length=10, choices=Correction, blank=True, default=""
+    )
     # SHA-256 over the latest sent sheets and the decisions the decree rests on.
     basis_fingerprint = models.CharField(max_length=64, blank=True)
     pdf = models.FileField(upload_to="sk/%Y/", blank=True)
@@ -143,7 +189,63 @@ class Decree(models.Model):
                 condition=Q(status="DRAFT") | (~Q(number="") & Q(decided_on__isnull=False)),
                 name="decree_final_has_number_and_date",
             ),
+            # A correction names the decree it corrects, and a decree with `amends` says how.
+            models.CheckConstraint(
+                condition=Q(amends__isnull=True, correction="")
+                | (Q(amends__isnull=False) & ~Q(correction="")),
+                name="decree_correction_names_its_target",
+            ),
         ]
 
     def __str__(self):
         return f"SK {self.number or '(draf)'} – {self.cycle}"
+
+    def save(self, *args, **kwargs):
+        self.ensure_final_unchanged()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Decree.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists():
+            raise DecreeFinal("SK yang sudah final tidak dapat dihapus.", code="decree_final")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    def ensure_final_unchanged(self):
+        """A final decree is never edited. The one change allowed is FINAL -> REVOKED,
+        made by awards.issuing when a revoking decree is finalised."""
+        if self.pk is None:
+            return
+        stored = Decree.objects.filter(pk=self.pk).values().first()
+        if stored is None or stored["status"] == self.Status.DRAFT:
+            return
+        changed = {
+            f.attname
+            for f in self._meta.concrete_fields
+            if f.attname in stored and stored[f.attname] != _db_value(self, f)
+        }
+        revoking = (
+            changed == {"status"}
+            and stored["status"] == self.Status.FINAL
+            and self.status == self.Status.REVOKED
+        )
+        if changed and not revoking:
+            raise DecreeFinal(
+                f"SK {stored['number']} sudah final dan tidak dapat diubah. "
+                "Kesalahan diperbaiki dengan SK baru yang mengubah atau mencabutnya.",
+                code="decree_final",
+            )
+
+
+class DecreeFinal(ValidationError):
+    """Raised when code or a user tries to change a final decree."""
+
+
+def _db_value(obj, field):
+    # Compare as the database returns it: a FileField holds its name, not the file object.
+    value = getattr(obj, field.attname)
+    if hasattr(value, "name") and not isinstance(value, str):
+        return value.name or ""
+    return value
