@@ -266,6 +266,11 @@ class Proposal(models.Model):
         ordering = ["cycle", "kecamatan_name", "kelurahan_name", "rt_number"]
         verbose_name = "usulan"
         verbose_name_plural = "usulan"
+        # What a role may do beyond add/change: see rt_registry/roles.py.
+        permissions = [
+            ("verify_proposal", "Dapat memverifikasi atau mengembalikan usulan"),
+            ("assign_proposal", "Dapat menugaskan usulan ke tim penilai"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "rt"], name="proposal_unique_rt_per_cycle"),
             models.CheckConstraint(condition=Q(kk_count__gte=1), name="proposal_kk_positive"),
