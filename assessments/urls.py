@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import recap_views, scoring_views, views  # noqa: F401
+from assessments import job_views, recap_views, scoring_views, views  # noqa: F401
 
 app_name = "assessments"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     # Tablet scoring (scoring_views.py)
     path("penilaian/", scoring_views.assessor_home, name="assessor-home"),
     # Recap, meeting, berita acara (recap_views.py)
+    # Background documents (job_views.py): progress, status JSON, download.
+    path("dokumen/<int:job_id>/", job_views.document_job, name="document-job"),
+    path("dokumen/<int:job_id>/status", job_views.document_job_status, name="document-status"),
+    path("dokumen/<int:job_id>/unduh", job_views.document_download, name="document-download"),
 ]

@@ -76,3 +76,12 @@ def pytest_collection_modifyitems(config, items):
     # the live server are safe there (separate thread), so allow them.
     if any("e2e" in item.keywords for item in items):
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Background tasks run synchronously in the test (django-tasks ImmediateBackend).
+    Overriding TASKS fires setting_changed, which django-tasks uses to drop its cached
+    backend. Enqueueing happens on commit: wrap the call in
+    `django_capture_on_commit_callbacks(execute=True)`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
