@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments import demo as assessments_demo
+from awards import demo as awards_demo
 from rt_registry import roles
 from rt_registry.models import RT, Kecamatan, Kelurahan, OfficerProfile
 
@@ -91,7 +93,19 @@ def demo_users():
             "KELURAHAN",
         ),
     ]
-    agencies = ["DPMPPA", "DLH", "PUSKESMAS", "POLRI", "TNI"]
+    # penilai1..5 form Tim Penilai 1 (the README's logins); penilai6..10 form Tim 2.
+    agencies = [
+        "DPMPPA",
+        "DLH",
+        "PUSKESMAS",
+        "POLRI",
+        "TNI",
+        "FORUM_RT",
+        "DLH",
+        "PUSKESMAS",
+        "KELURAHAN",
+        "KECAMATAN",
+    ]
     for i, agency in enumerate(agencies, start=1):
         users.append((f"penilai{i}", f"Penilai {i}", roles.TIM_PENILAI, None, None, agency))
     return users
@@ -122,12 +136,11 @@ class Command(BaseCommand):
                 f"{Kelurahan.objects.count()} kelurahan, {Kecamatan.objects.count()} kecamatan."
             )
         )
-        # Later issues add the award cycle and awards demo data here.
         for step in self.extra_steps():
             step(self)
 
     def extra_steps(self):
-        return []
+        return [seed_cycles_and_awards]
 
     def seed_rts(self):
         rng = random.Random(SEED)
@@ -178,3 +191,9 @@ class Command(BaseCommand):
             elif scope_kind == "kelurahan":
                 profile.kelurahan = Kelurahan.objects.get(name=scope_name)
             profile.save()
+
+
+def seed_cycles_and_awards(command):
+    """The past cycle through its decree and certificates, and the current cycle."""
+    past, _ = assessments_demo.seed(stdout=command.stdout)
+    awards_demo.seed(cycle=past, stdout=command.stdout)
