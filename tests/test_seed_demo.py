@@ -1,0 +1,257 @@
+"""seed_demo: the demo a fresh `make run` shows. The module seeds once (it takes seconds),
+runs the command a second time, and the tests read the result; everything is rolled back
+when the module ends."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import F
+from django.test.utils import override_settings
+
+from assessments.models import (
+    Assessment,
+    ConflictOfInterest,
+    Cycle,
+    Decision,
+    Meeting,
+    MeetingAttendee,
+    Proposal,
+    Score,
+    Team,
+    TeamMember,
+)
+from awards.models import Award, Decree
+from rt_registry import roles
+from rt_registry.models import RT, OfficerProfile
+
+COUNTED = [
+    RT,
+    get_user_model(),
+    OfficerProfile,
+    Cycle,
+    Cycle.history.model,
+    Team,
+    TeamMember,
+    Proposal,
+    Proposal.history.model,
+    ConflictOfInterest,
+    Assessment,
+    Score,
+    Meeting,
+    MeetingAttendee,
+    Decision,
+    Decision.history.model,
+    Award,
+    Award.history.model,
+    Decree,
+    Decree.history.model,
+]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("seed-media")
+    with override_settings(DEBUG=True, MEDIA_ROOT=media), django_db_blocker.unblock():
+        try:
+            # Each test's own transaction nests inside this one as a savepoint.
+            with transaction.atomic():
+                call_command("seed_demo", stdout=StringIO())
+                first = counts()
+                out = StringIO()
+                call_command("seed_demo", stdout=out)
+                yield {"first": first, "second": counts(), "output": out.getvalue(), "media": media}
+                raise Rollback
+        except Rollback:
+            pass
+
+
+@pytest.fixture
+def past(seeded, db):
+    return Cycle.objects.get(year=2025, period=1)
+
+
+@pytest.fixture
+def current(seeded, db):
+    return Cycle.objects.get(year=2026, period=1)
+
+
+def user(username):
+    return get_user_model().objects.select_related("profile").get(username=username)
+
+
+def test_seed_demo_refuses_without_debug(settings, db):
+    settings.DEBUG = False
+    before = RT.objects.count()
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=StringIO())
+    assert RT.objects.count() == before
+
+
+def test_second_run_changes_nothing(seeded):
+    assert seeded["first"] == seeded["second"]
+    assert seeded["first"]["Proposal"] > 150
+    assert "(0 baru)" in seeded["output"]
+
+
+def test_registry_has_about_1650_rts_with_known_kelurahan(seeded, db):
+    assert 1600 <= RT.objects.count() <= 1700
+    assert RT.objects.filter(kelurahan__name="Telanaipura").count() == 14
+    assert RT.objects.filter(kelurahan__name="Buluran Kenali").count() == 19
+    assert RT.objects.get(kelurahan__name="Buluran Kenali", number=5).kk_count > 100
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "kecamatan", "kelurahan"),
+    [
+        ("dpmppa", roles.ADMIN_DPMPPA, None, None),
+        ("kec.telanaipura", roles.PETUGAS_KECAMATAN, "Telanaipura", None),
+        ("kel.buluran-kenali", roles.PETUGAS_KELURAHAN, None, "Buluran Kenali"),
+        ("kel.telanaipura", roles.PETUGAS_KELURAHAN, None, "Telanaipura"),
+        ("penilai1", roles.TIM_PENILAI, None, None),
+        ("penilai5", roles.TIM_PENILAI, None, None),
+    ],
+)
+def test_demo_users_have_their_role_scope_and_password(
+    seeded, db, username, role, kecamatan, kelurahan
+):
+    u = user(username)
+    assert u.check_password("Bantar#2026")
+    assert list(u.groups.values_list("name", flat=True)) == [role]
+    assert (u.profile.kecamatan.name if u.profile.kecamatan else None) == kecamatan
+    assert (u.profile.kelurahan.name if u.profile.kelurahan else None) == kelurahan
+    assert u.is_staff == (role != roles.TIM_PENILAI)
+
+
+def test_current_cycle_is_in_penilaian_with_work_for_penilai1(current):
+    assert current.stage == Cycle.Stage.PENILAIAN
+    assert not current.is_locked
+    penilai1 = user("penilai1")
+    assigned = Proposal.objects.filter(cycle=current).assigned_to(penilai1)
+    sheets = Assessment.objects.filter(proposal__cycle=current, assessor=penilai1)
+    sent = sheets.filter(status=Assessment.Status.SENT).count()
+    drafts = sheets.filter(status=Assessment.Status.DRAFT).count()
+    assert sent > 0
+    assert drafts > 0
+    assert assigned.count() > sent + drafts  # and RTs not started yet
+    team = Team.objects.get(cycle=current, memberships__user=penilai1)
+    assert sorted(team.members.values_list("username", flat=True)) == [
+        "penilai1",
+        "penilai2",
+        "penilai3",
+        "penilai4",
+        "penilai5",
+    ]
+
+
+def test_current_cycle_sheets_keep_the_rules(current):
+    sheets = Assessment.objects.filter(proposal__cycle=current)
+    for sheet in sheets.filter(status=Assessment.Status.SENT).prefetch_related("scores"):
+        assert len(sheet.scores.all()) == 21
+    for sheet in sheets.filter(status=Assessment.Status.DRAFT).prefetch_related("scores"):
+        assert 0 < len(sheet.scores.all()) < 21
+    # Every sheet is by a member of the team its RT is assigned to.
+    assert not sheets.exclude(proposal__team__memberships__user=F("assessor")).exists()
+
+
+def test_officers_find_proposals_of_their_scope_in_the_current_cycle(current):
+    kel = Proposal.objects.filter(cycle=current).visible_to(user("kel.buluran-kenali"))
+    assert kel.count() >= 10
+    assert set(kel.values_list("kelurahan_name", flat=True)) == {"Buluran Kenali"}
+    returned = kel.get(status=Proposal.Status.DIKEMBALIKAN)
+    assert returned.return_reason
+    kec = Proposal.objects.filter(cycle=current).visible_to(user("kec.telanaipura"))
+    assert kec.filter(status=Proposal.Status.DIAJUKAN).count() == 2
+    assert {"Buluran Kenali", "Telanaipura"} <= set(kec.values_list("kelurahan_name", flat=True))
+
+
+def test_proposals_carry_the_snapshot_of_their_rt(current, past):
+    for proposal in Proposal.objects.filter(cycle__in=[current, past]).select_related(
+        "rt__kelurahan__kecamatan", "cycle"
+    ):
+        assert proposal.kk_count == proposal.rt.kk_count
+        assert proposal.size_category == proposal.cycle.size_category(proposal.kk_count)
+        assert proposal.kelurahan_name == proposal.rt.kelurahan.name
+        assert proposal.kecamatan_name == proposal.rt.kelurahan.kecamatan.name
+
+
+def test_past_cycle_went_through_its_decision_meeting(past):
+    proposals = Proposal.objects.filter(cycle=past)
+    assert 100 <= proposals.count() <= 130
+    assert not proposals.exclude(status=Proposal.Status.DIVERIFIKASI).exists()
+    assert not Assessment.objects.filter(proposal__cycle=past).exclude(status="SENT").exists()
+    meeting = Meeting.objects.get(cycle=past)
+    assert meeting.place == "Aula DPMPPA Kota Jambi"
+    assert meeting.attendees.count() >= 5
+    assert Decision.objects.filter(proposal__cycle=past).count() == proposals.count()
+    overruled = [d for d in Decision.objects.filter(proposal__cycle=past) if d.is_overruled]
+    assert len(overruled) == 2
+    assert all(d.overrule_reason for d in overruled)
+    passed = Decision.objects.filter(proposal__cycle=past, outcome="LULUS").count()
+    assert proposals.count() / 2 < passed < proposals.count()  # most pass, some fail
+
+
+def test_past_cycle_scores_give_the_decisions_totals(past):
+    from collections import defaultdict
+    from decimal import Decimal
+
+    sums, sheets = defaultdict(int), defaultdict(set)
+    for proposal_id, sheet_id, value in Score.objects.filter(
+        assessment__proposal__cycle=past
+    ).values_list("assessment__proposal_id", "assessment_id", "value"):
+        sums[proposal_id] += value
+        sheets[proposal_id].add(sheet_id)
+    for decision in Decision.objects.filter(proposal__cycle=past):
+        expected = Decimal(sums[decision.proposal_id]) / len(sheets[decision.proposal_id])
+        assert decision.total == expected.quantize(Decimal("0.001"))
+    # One member declared a conflict of interest: that RT has four sheets, not five.
+    conflict = ConflictOfInterest.objects.get(proposal__cycle=past)
+    assert len(sheets[conflict.proposal_id]) == 4
+
+
+def test_rt05_buluran_kenali_won_in_the_besar_category(past):
+    award = Award.objects.get(cycle=past, rt__kelurahan__name="Buluran Kenali", rt__number=5)
+    assert award.size_category == "BESAR"
+    assert award.prize_amount == past.prize_besar
+
+
+def test_past_awards_reconcile_with_the_decisions_and_some_are_paid(past):
+    awards = Award.objects.filter(cycle=past)
+    winners = Decision.objects.filter(proposal__cycle=past, outcome="LULUS")
+    assert set(awards.values_list("proposal_id", flat=True)) == set(
+        winners.values_list("proposal_id", flat=True)
+    )
+    for award in awards.select_related("proposal"):
+        assert award.size_category == award.proposal.size_category
+        assert award.prize_amount == past.prize_for(award.size_category)
+    paid = awards.filter(payment_status=Award.PaymentStatus.DIBAYAR)
+    assert 0 < paid.count() < awards.count()
+    assert not paid.filter(paid_on__isnull=True).exists()
+    assert not paid.filter(payment_reference="").exists()
+
+
+def test_history_is_kept_for_the_tracked_models(past, current):
+    stages = list(
+        Cycle.history.filter(id=past.pk).order_by("history_date").values_list("stage", flat=True)
+    )
+    assert stages[:4] == ["PERSIAPAN", "USULAN", "PENILAIAN", "REKAPITULASI"]
+    assert Cycle.history.filter(id=current.pk).latest("history_date").history_user.username == (
+        "dpmppa"
+    )
+    n = Proposal.objects.filter(cycle__in=[past, current]).count()
+    assert Proposal.history.filter(cycle_id__in=[past.pk, current.pk]).count() >= n
+    assert (
+        Decision.history.filter(proposal__cycle=past).count()
+        >= Decision.objects.filter(proposal__cycle=past).count()
+    )
