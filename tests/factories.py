@@ -98,3 +98,130 @@ def make_team(*, cycle, name="Tim 1", members=()):
         user, agency = member if isinstance(member, tuple) else (member, "DPMPPA")
         TeamMember.objects.create(team=team, user=user, agency=agency)
     return team
+
+
+# --- Awards and decrees (awards) ------------------------------------------------------
+
+
+def make_award(*, proposal, tier="BANTAR", prize_amount=None, certificate_number=""):
+    """An award written directly from a proposal's snapshot (no workflow checks), for tests
+    that need awards before awards.issuing.create_awards is involved. Create awards
+    before the cycle is locked (make_decree(status="FINAL") locks it)."""
+    from awards.models import Award
+
+    cycle = proposal.cycle
+    return Award.objects.create(
+        proposal=proposal,
+        cycle=cycle,
+        rt=proposal.rt,
+        tier=tier,
+        size_category=proposal.size_category,
+        prize_amount=(
+            cycle.prize_for(proposal.size_category) if prize_amount is None else prize_amount
+        ),
+        certificate_number=certificate_number,
+    )
+
+
+def make_winner(*, cycle, kelurahan, number, kk_count=132, ketua_name="Ketua Uji", tier="BANTAR"):
+    """RT + verified proposal + award in one call."""
+    rt = make_rt(kelurahan=kelurahan, number=number, kk_count=kk_count, ketua_name=ketua_name)
+    proposal = make_proposal(cycle=cycle, rt=rt, status="DIVERIFIKASI")
+    return make_award(proposal=proposal, tier=tier)
+
+
+def make_decree(
+    *,
+    cycle,
+    status="FINAL",
+    number=None,
+    decided_on=None,
+    signatory_name="H. Ahmad Subrata",
+    signatory_title="WALI KOTA JAMBI",
+    paper_size="A4",
+    amends=None,
+    correction="",
+    lock_cycle=True,
+):
+    """A decree written directly (no PDF, no fingerprint). A FINAL one locks the cycle
+    unless lock_cycle=False, as awards.issuing.finalise_decree does."""
+    import datetime
+
+    from awards.models import Decree
+
+    if number is None:
+        number = "" if status == "DRAFT" else f"{100 + cycle.pk} TAHUN {cycle.year}"
+    if decided_on is None and status != "DRAFT":
+        decided_on = datetime.date(cycle.year, 8, 19)
+    decree = Decree.objects.create(
+        cycle=cycle,
+        status=status,
+        number=number,
+        decided_on=decided_on,
+        tentang=(
+            "Penetapan Rukun Tetangga Pemenang Kampung Bersih, Aman dan Pintar (BANTAR) "
+            f"Kota Jambi Tahun {cycle.year} Periode {cycle.period_roman}"
+        ),
+        signatory_name=signatory_name,
+        signatory_title=signatory_title,
+        menimbang="bahwa uji;",
+        mengingat="Undang-Undang uji;",
+        dictums="KESATU: uji.",
+        paper_size=paper_size,
+        amends=amends,
+        correction=correction,
+    )
+    if status == "FINAL" and lock_cycle and not cycle.is_locked:
+        cycle.is_locked = True
+        cycle.save()
+    return decree
+
+
+
+# --- A decided cycle, ready for awards and the decree (awards.issuing) -----------------
+
+
+def make_decided_cycle(
+    *, year=2026, period=1, winners=(), losers=(), assessor, by, meeting_number="BA-01", **settings
+):
+    """A cycle in Rekapitulasi whose meeting has decided: every proposal verified, one SENT
+    sheet per proposal from `assessor` (all scores 2 for winners, 1 for losers) and a
+    decision. `winners`/`losers`: (kelurahan, rt_number, kk_count[, ketua_name]) tuples.
+    Returns the cycle; proposals via cycle.proposals."""
+    import datetime
+    from decimal import Decimal
+
+    from assessments.models import Assessment, Decision, Indicator, Meeting, Score
+
+    cycle = make_cycle(year=year, period=period, stage="REKAPITULASI", **settings)
+    Meeting.objects.create(
+        cycle=cycle,
+        held_on=datetime.date(year, 8, 10),
+        place="Aula DPMPPA",
+        number=meeting_number,
+    )
+    indicators = list(Indicator.objects.filter(indicator_set_id=cycle.indicator_set_id))
+    for entries, passed in ((winners, True), (losers, False)):
+        for kelurahan, number, kk_count, *rest in entries:
+            rt = make_rt(
+                kelurahan=kelurahan,
+                number=number,
+                kk_count=kk_count,
+                ketua_name=rest[0] if rest else f"Ketua RT {number}",
+            )
+            proposal = make_proposal(cycle=cycle, rt=rt, status="DIVERIFIKASI")
+            sheet = Assessment.objects.create(
+                proposal=proposal, assessor=assessor, status="SENT", version=1
+            )
+            value = 2 if passed else 1
+            Score.objects.bulk_create(
+                Score(assessment=sheet, indicator=i, value=value) for i in indicators
+            )
+            Decision.objects.create(
+                proposal=proposal,
+                rule_passes=passed,
+                total=Decimal(value * len(indicators)),
+                outcome="LULUS" if passed else "TIDAK_LULUS",
+                decided_by=by,
+            )
+    return cycle

@@ -1,0 +1,254 @@
+"""Piagam Penghargaan: one landscape page per winning RT (awards/README.md).
+
+    render_certificate_html(awards) -> str      one page per award, one document
+    render_certificate_pdf(awards) -> bytes     WeasyPrint, static files only
+    certificate_pdf_for_award(award, *, regenerate=False) -> bytes   the stored per-RT file
+    render_certificates_job(job)                the background batch (assessments/jobs.py)
+
+Certificates exist only for a cycle whose decree is FINAL: the decree's number, date and
+signatory are printed on them. A batch is ONE WeasyPrint document (one layout pass), never
+one render per page. Each RT's certificate file is stored on its Award with its SHA-256 the
+first time it is produced (by a download or a batch); regeneration is an explicit action.
+"""
+
+import io
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from assessments.pdf import PDF_AUTHOR, html_to_pdf, sha256_hex
+from awards.models import Award, Decree
+from awards.qr import qr_svg, verification_url
+from rt_registry.templatetags.bantar import format_tanggal
+
+PREDICATE = {
+    Award.Tier.BANTAR: "KAMPUNG BERSIH, AMAN DAN PINTAR (BANTAR)",
+    Award.Tier.KENCANA: "KAMPUNG BANTAR KENCANA",
+}
+
+
+def final_decree_for(cycle):
+    """The cycle's decree in force, or a ValidationError that says why there is none."""
+    decree = (
+        Decree.objects.filter(cycle=cycle, status=Decree.Status.FINAL)
+        .order_by("-decided_on", "-pk")
+        .first()
+    )
+    if decree is None:
+        raise ValidationError(
+            f"Piagam periode {cycle} belum dapat dibuat: SK Wali Kota untuk periode ini "
+            "belum final. Piagam memuat nomor dan tanggal SK, jadi SK harus ditetapkan dulu.",
+            code="no_final_decree",
+        )
+    return decree
+
+
+def decree_number_phrase(decree):
+    """'Nomor 123 Tahun 2024' from the free-text number: add the year unless it is there."""
+    number = decree.number.strip()
+    if re.search(r"tahun|/", number, flags=re.IGNORECASE) or decree.decided_on is None:
+        return f"Nomor {number}"
+    return f"Nomor {number} Tahun {decree.decided_on.year}"
+
+
+def display_code(code):
+    """ABCDE-FGHJK: easier to read aloud and type; the dash is ignored on lookup."""
+    return f"{code[:5]}-{code[5:]}" if len(code) > 6 else code
+
+
+def recipient_lines(award):
+    p = award.proposal
+    # Three short lines rather than one long one: the longest kelurahan and kecamatan
+    # names of Kota Jambi still fit a line each, so every sheet keeps one layout.
+    return [
+        f"RUKUN TETANGGA (RT) {p.rt_number:02d}",
+        f"KELURAHAN {p.kelurahan_name.upper()}",
+        f"KECAMATAN {p.kecamatan_name.upper()}",
+    ]
+
+
+def predicate_lines(award):
+    cycle = award.cycle
+    return [
+        PREDICATE[award.tier],
+        f"KATEGORI {award.get_size_category_display().upper()} "
+        f"TAHUN {cycle.year} PERIODE {cycle.period_roman}",
+    ]
+
+
+def certificate_filename(award):
+    p = award.proposal
+    return (
+        f"piagam-{award.cycle.year}-{award.cycle.period_roman}-"
+        f"{slugify(p.kelurahan_name)}-rt{p.rt_number:02d}.pdf"
+    )
+
+
+def _page(award, decree):
+    url = verification_url(award.certificate_code)
+    return {
+        "award": award,
+        "recipient_lines": recipient_lines(award),
+        "ketua_name": award.proposal.ketua_name,
+        "predicate_lines": predicate_lines(award),
+        "qr_svg": qr_svg(url, size="24mm"),
+        "verify_url": url,
+        "code": display_code(award.certificate_code),
+    }
+
+
+def render_certificate_html(awards, *, decree=None, title=None):
+    """One page per award, in the order given. All awards must be of one cycle."""
+    awards = list(awards)
+    if not awards:
+        raise ValidationError("Tidak ada penghargaan untuk dibuatkan piagam.", code="empty")
+    cycle = awards[0].cycle
+    if any(a.cycle_id != cycle.pk for a in awards):
+        raise ValidationError("Piagam dalam satu berkas harus dari satu periode.", code="mixed")
+    decree = decree or final_decree_for(cycle)
+    if title is None:
+        title = f"Piagam Penghargaan Kampung BANTAR {cycle}"
+        if len(awards) == 1:
+            p = awards[0].proposal
+            title += f" – RT {p.rt_number:02d} Kelurahan {p.kelurahan_name}"
+    return render_to_string(
+        "pdf/certificate.html",
+        {
+            "title": title,
+            "author": PDF_AUTHOR,
+            "pages": [_page(a, decree) for a in awards],
+            "decree": decree,
+            "decree_number": decree_number_phrase(decree),
+            "decided_on": format_tanggal(decree.decided_on),
+            "is_f4": decree.paper_size == Decree.PaperSize.F4,
+        },
+    )
+
+
+def render_certificate_pdf(awards, *, decree=None, title=None):
+    return html_to_pdf(render_certificate_html(awards, decree=decree, title=title))
+
+
+def awards_for_certificates(queryset):
+    """The columns a certificate prints, in one query; city order (kecamatan, kelurahan, RT)."""
+    return queryset.select_related("proposal", "cycle").order_by(
+        "proposal__kecamatan_name", "proposal__kelurahan_name", "proposal__rt_number"
+    )
+
+
+def store_certificate(award, data):
+    """Keep `data` as the award's certificate file (only certificate fields change, which
+    the lock allows after the decree is final)."""
+    award.certificate_pdf.save(certificate_filename(award), ContentFile(data), save=False)
+    award.certificate_sha256 = sha256_hex(data)
+    award.save(update_fields=["certificate_pdf", "certificate_sha256"])
+
+
+def certificate_pdf_for_award(award, *, regenerate=False):
+    """The RT's certificate as stored; rendered and stored the first time (or on an
+    explicit regeneration). Locks the row so two first downloads store one file."""
+    decree = final_decree_for(award.cycle)
+    with transaction.atomic():
+        award = awards_for_certificates(Award.objects.select_for_update(of=("self",))).get(
+            pk=award.pk
+        )
+        if award.certificate_sha256 and award.certificate_pdf and not regenerate:
+            with award.certificate_pdf.open("rb") as f:
+                return f.read()
+        data = render_certificate_pdf([award], decree=decree)
+        store_certificate(award, data)
+        return data
+
+
+# --- Batches (background worker) -------------------------------------------------------
+
+
+def batch_subject(*, cycle, scope="cycle", area=None):
+    """Job subject: certificates:cycle:<cycle> / certificates:kecamatan:<cycle>:<id> /
+    certificates:kelurahan:<cycle>:<id>."""
+    if scope == "cycle":
+        return f"certificates:cycle:{cycle.pk}"
+    return f"certificates:{scope}:{cycle.pk}:{area.pk}"
+
+
+def parse_batch_subject(subject):
+    parts = subject.split(":")
+    if parts[0] != "certificates" or parts[1] not in ("cycle", "kecamatan", "kelurahan"):
+        raise ValidationError(f"Subjek piagam tidak dikenal: {subject}.", code="bad_subject")
+    scope, cycle_id = parts[1], int(parts[2])
+    area_id = int(parts[3]) if scope != "cycle" else None
+    return scope, cycle_id, area_id
+
+
+def batch_awards(*, cycle_id, scope, area_id):
+    awards = Award.objects.filter(cycle_id=cycle_id)
+    if scope == "kecamatan":
+        awards = awards.filter(rt__kelurahan__kecamatan_id=area_id)
+    elif scope == "kelurahan":
+        awards = awards.filter(rt__kelurahan_id=area_id)
+    return awards_for_certificates(awards)
+
+
+def batch_filename(awards, scope):
+    first = awards[0]
+    name = f"piagam-{first.cycle.year}-{first.cycle.period_roman}"
+    if scope == "kecamatan":
+        name += f"-kecamatan-{slugify(first.proposal.kecamatan_name)}"
+    elif scope == "kelurahan":
+        name += f"-kelurahan-{slugify(first.proposal.kelurahan_name)}"
+    else:
+        name += "-semua"
+    return name + ".pdf"
+
+
+def render_certificates_job(job):
+    """RENDERERS["certificates"]: one document for the cycle, a kecamatan or a kelurahan."""
+    from assessments.jobs import job_progress
+
+    scope, cycle_id, area_id = parse_batch_subject(job.subject)
+    awards = list(batch_awards(cycle_id=cycle_id, scope=scope, area_id=area_id))
+    if not awards:
+        raise ValidationError("Tidak ada RT penerima piagam di wilayah ini.", code="empty")
+    decree = final_decree_for(awards[0].cycle)
+    total = len(awards)
+    job_progress(job, 0, total)
+    title = f"Piagam Penghargaan Kampung BANTAR {awards[0].cycle} ({total} RT)"
+    data = render_certificate_pdf(awards, decree=decree, title=title)
+    job_progress(job, total, total)
+    store_first_certificates(awards, data)
+    return batch_filename(awards, scope), data
+
+
+def store_first_certificates(awards, batch_pdf):
+    """Awards that have no stored certificate yet get their own page of this batch as
+    their file: the first generation after the decree is final, without N more renders."""
+    missing = [i for i, a in enumerate(awards) if not a.certificate_sha256]
+    if not missing:
+        return
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(batch_pdf))
+    if len(reader.pages) != len(awards):
+        # One page per award is the template's promise; never store a wrong page.
+        raise ValidationError(
+            f"Berkas piagam berisi {len(reader.pages)} halaman untuk {len(awards)} RT.",
+            code="page_count",
+        )
+    for i in missing:
+        writer = PdfWriter()
+        writer.add_page(reader.pages[i])
+        writer.add_metadata(
+            {"/Title": f"Piagam Penghargaan – {' '.join(recipient_lines(awards[i]))}"}
+        )
+        writer.add_metadata({"/Author": PDF_AUTHOR})
+        out = io.BytesIO()
+        writer.write(out)
+        with transaction.atomic():
+            award = Award.objects.select_for_update().get(pk=awards[i].pk)
+            if not award.certificate_sha256:
+                award.proposal, award.cycle = awards[i].proposal, awards[i].cycle
+                store_certificate(award, out.getvalue())
