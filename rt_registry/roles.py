@@ -45,6 +45,9 @@ ROLE_PERMISSIONS = {
         "assessments.add_conflictofinterest",
         "assessments.delete_conflictofinterest",
         "assessments.view_conflictofinterest",
+        # Sheets are read-only in the admin; reopening is scoring.reopen_sheet.
+        "assessments.view_assessment",
+        "assessments.view_score",
     ],
     PETUGAS_KECAMATAN: [
         "assessments.view_cycle",
