@@ -39,11 +39,14 @@ logger = logging.getLogger(__name__)
 # kind -> dotted path of `renderer(job) -> (filename, pdf_bytes)`.
 RENDERERS = {
     "berita_acara": "assessments.documents.render_berita_acara_job",
+    "decree": "awards.pdf.render_decree_job",
+    "decree-final": "awards.pdf.finalise_decree_job",
 }
 
 KIND_LABELS = {
     "berita_acara": "Berita Acara Rapat",
     "decree": "Keputusan Wali Kota (SK)",
+    "decree-final": "Penetapan SK Wali Kota (final)",
     "certificates": "Piagam Penghargaan",
 }
 
