@@ -1,3 +1,183 @@
-from django.contrib import admin  # noqa: F401
+"""Admin for assessment sheets: read-only, versions side by side, and "Buka kembali"
+(Admin DPMPPA reopens a sent sheet with a reason; scoring.reopen_sheet does the work)."""
 
-# Admin for Assessment (read-only sheets, reopen with reason).
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from assessments import scoring
+from assessments.models import Assessment, Score
+from assessments.scoring_forms import ReopenForm
+from rt_registry import roles
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    fields = ("indicator_code", "indicator_text", "value", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("indicator").order_by("indicator__order")
+        )
+
+    @admin.display(description="kode")
+    def indicator_code(self, score):
+        return score.indicator.code
+
+    @admin.display(description="indikator")
+    def indicator_text(self, score):
+        return score.indicator.text
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = (
+        "proposal",
+        "assessor_name",
+        "version",
+        "status",
+        "total",
+        "scored",
+        "visit_date",
+        "sent_at",
+        "reopened_at",
+    )
+    list_filter = ("status", "proposal__cycle", "proposal__kecamatan_name")
+    search_fields = (
+        "proposal__kelurahan_name",
+        "proposal__kecamatan_name",
+        "=proposal__rt_number",
+        "assessor__username",
+        "assessor__first_name",
+        "assessor__last_name",
+    )
+    list_select_related = ("proposal__cycle", "assessor")
+    ordering = ("proposal__kecamatan_name", "proposal__kelurahan_name", "proposal__rt_number")
+    fields = (
+        "proposal",
+        "assessor",
+        "version",
+        "status",
+        "visit_date",
+        "general_note",
+        "client_token",
+        "created_at",
+        "updated_at",
+        "sent_at",
+        "reopened_by",
+        "reopened_at",
+        "reopen_reason",
+    )
+    readonly_fields = fields
+    inlines = [ScoreInline]
+    change_form_template = "assessments/scoring_admin_change_form.html"
+
+    def get_queryset(self, request):
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(total_value=Sum("scores__value"), scored_count=Count("scores"))
+        )
+        # Sheets are the Admin DPMPPA's: officers of an area never see assessors' sheets.
+        if not roles.is_admin_dpmppa(request.user):
+            return queryset.none()
+        return queryset
+
+    @admin.display(description="penilai", ordering="assessor__username")
+    def assessor_name(self, sheet):
+        return sheet.assessor.get_full_name() or sheet.assessor.username
+
+    @admin.display(description="total (0–42)", ordering="total_value")
+    def total(self, sheet):
+        return sheet.total_value or 0
+
+    @admin.display(description="indikator dinilai", ordering="scored_count")
+    def scored(self, sheet):
+        return sheet.scored_count
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/buka-kembali/",
+                self.admin_site.admin_view(self.reopen_view),
+                name="assessments_assessment_reopen",
+            ),
+            *super().get_urls(),
+        ]
+
+    def may_reopen(self, request, sheet):
+        return (
+            roles.is_admin_dpmppa(request.user)
+            and sheet.status == Assessment.Status.SENT
+            and not Assessment.objects.filter(
+                proposal_id=sheet.proposal_id,
+                assessor_id=sheet.assessor_id,
+                status=Assessment.Status.DRAFT,
+            ).exists()
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        sheet = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if sheet is not None:
+            extra_context["may_reopen"] = self.may_reopen(request, sheet)
+            extra_context["versions"] = Assessment.objects.filter(
+                proposal_id=sheet.proposal_id, assessor_id=sheet.assessor_id
+            ).order_by("version")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def reopen_view(self, request, object_id):
+        sheet = self.get_object(request, object_id)
+        if sheet is None or not self.has_view_permission(request, sheet):
+            raise PermissionDenied("Lembar penilaian tidak ditemukan atau di luar wewenang Anda.")
+        if not roles.is_admin_dpmppa(request.user):
+            raise PermissionDenied(
+                "Hanya Admin DPMPPA yang dapat membuka kembali lembar penilaian."
+            )
+        form = ReopenForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                draft = scoring.reopen_sheet(
+                    sheet, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"Lembar dibuka kembali sebagai versi {draft.version}. Versi terkirim tetap "
+                    "dipakai rekapitulasi sampai penilai mengirim ulang.",
+                )
+                return redirect(reverse("admin:assessments_assessment_change", args=[draft.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Buka kembali lembar penilaian",
+            "sheet": sheet,
+            "form": form,
+        }
+        return TemplateResponse(request, "assessments/scoring_admin_reopen.html", context)

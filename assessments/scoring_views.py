@@ -1,8 +1,282 @@
+"""The assessor's tablet pages: their RTs, the scoring sheet and its JSON save."""
+
+import functools
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from assessments import proposals as proposal_workflow
+from assessments import scoring
+from assessments.models import Assessment, ConflictOfInterest, Cycle, Indicator, Proposal, Score
+from assessments.scoring_forms import ConflictForm, parse_sheet_payload
+from rt_registry import roles
+
+# How each refusal of the domain answers the tablet; anything else is a 400.
+FORBIDDEN_CODES = {"not_assigned", "conflict", "forbidden"}
+CONFLICT_CODES = {"wrong_stage", "cycle_locked", "already_sent", "token_mismatch"}
+# Left to right as the regulation says it: 2 baik, 1 sedang, 0 kurang.
+SCORE_CHOICES = [(2, "Baik"), (1, "Sedang"), (0, "Kurang")]
 
 
-@login_required
+def assessor_required(view):
+    """Tim Penilai only: officers go to their admin, anyone else gets a friendly 403."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if roles.is_assessor(request.user):
+            return view(request, *args, **kwargs)
+        if request.user.is_staff:
+            messages.info(request, "Halaman penilaian hanya untuk Tim Penilai.")
+            return redirect("admin:index")
+        return _refusal(request, "Halaman penilaian hanya untuk anggota Tim Penilai.", 403)
+
+    return wrapper
+
+
+def _refusal(request, message, status):
+    return render(request, "assessments/scoring_refused.html", {"message": message}, status=status)
+
+
+def assigned_proposals(user):
+    """The user's RTs to score in cycles at the Penilaian stage, with their progress."""
+    mine = Assessment.objects.filter(proposal=OuterRef("pk"), assessor=user)
+    draft_scored = (
+        Score.objects.filter(
+            assessment__proposal=OuterRef("pk"),
+            assessment__assessor=user,
+            assessment__status=Assessment.Status.DRAFT,
+        )
+        .values("assessment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Proposal.objects.assigned_to(user)
+        .filter(cycle__stage=Cycle.Stage.PENILAIAN)
+        .select_related("cycle")
+        .annotate(
+            has_draft=Exists(mine.filter(status=Assessment.Status.DRAFT)),
+            has_sent=Exists(mine.filter(status=Assessment.Status.SENT)),
+            has_conflict=Exists(
+                ConflictOfInterest.objects.filter(proposal=OuterRef("pk"), assessor=user)
+            ),
+            draft_scored=Subquery(draft_scored, output_field=IntegerField()),
+        )
+        .order_by("kecamatan_name", "kelurahan_name", "rt_number")
+    )
+
+
+def search_proposals(proposals, query):
+    """'RT 5 buluran' finds RT 05 in Buluran Kenali: numbers match the RT, words the areas."""
+    for word in query.lower().replace("rt", " ").split():
+        if word.isdigit():
+            proposals = proposals.filter(rt_number=int(word))
+        elif word not in {"kel", "kel.", "kelurahan", "kec", "kec.", "kecamatan"}:
+            proposals = proposals.filter(
+                Q(kelurahan_name__icontains=word) | Q(kecamatan_name__icontains=word)
+            )
+    return proposals
+
+
+def progress_of(proposal):
+    if proposal.has_conflict:
+        return "konflik"
+    if proposal.has_draft:
+        return "draf"
+    if proposal.has_sent:
+        return "terkirim"
+    return "belum"
+
+
+@assessor_required
 def assessor_home(request):
-    # Placeholder until the scoring pages land: the assessor's assigned RTs.
-    return render(request, "assessments/assessor_home.html", {})
+    query = request.GET.get("q", "").strip()
+    rows = list(search_proposals(assigned_proposals(request.user), query))
+    for row in rows:
+        row.progress = progress_of(row)
+    counts = {key: sum(r.progress == key for r in rows) for key in ("belum", "draf", "terkirim")}
+    return render(
+        request,
+        "assessments/assessor_home.html",
+        {"rows": rows, "query": query, "counts": counts, "total": len(rows)},
+    )
+
+
+def get_proposal_for_assessor(request, proposal_id):
+    return (
+        Proposal.objects.assigned_to(request.user)
+        .select_related("cycle__indicator_set", "team")
+        .filter(pk=proposal_id)
+        .first()
+    )
+
+
+def _not_assigned(request):
+    return _refusal(
+        request,
+        "RT ini tidak ada dalam daftar tugas Anda. Bila seharusnya Anda menilainya, "
+        "hubungi Admin DPMPPA.",
+        404,
+    )
+
+
+@never_cache
+@assessor_required
+def scoring_sheet(request, proposal_id):
+    proposal = get_proposal_for_assessor(request, proposal_id)
+    if proposal is None:
+        return _not_assigned(request)
+    conflict = ConflictOfInterest.objects.filter(proposal=proposal, assessor=request.user).first()
+    if conflict:
+        return _refusal(
+            request,
+            f"Anda telah menyatakan konflik kepentingan untuk RT ini ({conflict.reason}), "
+            "sehingga tidak menilainya.",
+            403,
+        )
+    cycle = proposal.cycle
+    draft, sent = scoring.latest_sheets(proposal, request.user)
+    sheet = draft or sent
+    stage_open = cycle.stage == Cycle.Stage.PENILAIAN and not cycle.is_locked
+    editable = stage_open and (draft is not None or sent is None)
+    scores = {s.indicator_id: s for s in sheet.scores.all()} if sheet else {}
+    indicators = list(Indicator.objects.filter(indicator_set=cycle.indicator_set_id))
+    for indicator in indicators:
+        score = scores.get(indicator.pk)
+        indicator.value = score.value if score else None
+        indicator.note = score.note if score else ""
+    pillars = _by_pillar(indicators)
+    config = {
+        "proposal": proposal.pk,
+        "user": request.user.pk,
+        "saveUrl": reverse("assessments:scoring-save", args=[proposal.pk]),
+        "loginUrl": reverse("login") + "?next=" + request.path,
+        "editable": editable,
+        "status": sheet.status if sheet else None,
+        "token": str(draft.client_token) if draft else None,
+        "sentToken": str(sent.client_token) if sent else None,
+        "count": len(indicators),
+    }
+    return render(
+        request,
+        "assessments/scoring_sheet.html",
+        {
+            "proposal": proposal,
+            "cycle": cycle,
+            "sheet": sheet,
+            "draft": draft,
+            "sent": sent,
+            "editable": editable,
+            "stage_open": stage_open,
+            "pillars": pillars,
+            "score_choices": SCORE_CHOICES,
+            "total": sum(p["subtotal"] for p in pillars),
+            "max_total": 2 * len(indicators),
+            "answered": sum(i.value is not None for i in indicators),
+            "config": config,
+        },
+    )
+
+
+def _by_pillar(indicators):
+    pillars = {}
+    for indicator in indicators:
+        group = pillars.setdefault(
+            indicator.pillar,
+            {"code": indicator.pillar, "label": indicator.get_pillar_display(), "items": []},
+        )
+        group["items"].append(indicator)
+    for group in pillars.values():
+        group["max"] = 2 * len(group["items"])
+        group["subtotal"] = sum(i.value or 0 for i in group["items"])
+    return list(pillars.values())
+
+
+def _json_error(messages_, *, status, **extra):
+    return JsonResponse({"ok": False, "errors": list(messages_), **extra}, status=status)
+
+
+def _status_for(error):
+    codes = {e.code for e in error.error_list}
+    if codes & FORBIDDEN_CODES:
+        return 403
+    if codes & CONFLICT_CODES:
+        return 409
+    return 400
+
+
+def sheet_state(sheet):
+    """The answer to a save; a repeated send is answered with exactly the same."""
+    totals = sheet.scores.aggregate(n=Count("pk"), total=Sum("value"))
+    sent = sheet.status != Assessment.Status.DRAFT
+    return {
+        "ok": True,
+        "client_token": str(sheet.client_token),
+        "status": sheet.status,
+        "version": sheet.version,
+        "sent_at": sheet.sent_at.isoformat() if sheet.sent_at else None,
+        "scored": totals["n"],
+        "total": totals["total"] or 0,
+        "message": "Lembar penilaian terkirim." if sent else "Draf tersimpan di server.",
+    }
+
+
+@never_cache
+@require_POST
+def save_sheet_api(request, proposal_id):
+    # JSON in, JSON out: an expired session is a 401 the page can tell from success,
+    # never a redirect to the login page.
+    if not request.user.is_authenticated:
+        return _json_error(
+            [
+                "Sesi Anda sudah berakhir. Silakan masuk lagi; jawaban Anda tetap "
+                "tersimpan di perangkat ini."
+            ],
+            status=401,
+            login_url=reverse("login")
+            + "?next="
+            + reverse("assessments:scoring-sheet", args=[proposal_id]),
+        )
+    if not roles.is_assessor(request.user):
+        return _json_error(["Hanya anggota Tim Penilai yang dapat mengisi penilaian."], status=403)
+    proposal = Proposal.objects.filter(pk=proposal_id).first()
+    if proposal is None:
+        return _json_error(["Usulan ini tidak ditemukan."], status=404)
+    try:
+        payload = parse_sheet_payload(request.body)
+        write = scoring.send_sheet if payload.pop("send") else scoring.save_sheet
+        sheet = write(proposal=proposal, assessor=request.user, **payload)
+    except ValidationError as error:
+        return _json_error(error.messages, status=_status_for(error))
+    return JsonResponse(sheet_state(sheet))
+
+
+@assessor_required
+def declare_conflict_view(request, proposal_id):
+    proposal = get_proposal_for_assessor(request, proposal_id)
+    if proposal is None:
+        return _not_assigned(request)
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal_workflow.declare_conflict(
+                proposal=proposal, assessor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, getattr(error, "messages", None) or str(error))
+        else:
+            messages.success(
+                request, f"Konflik kepentingan untuk {proposal} tercatat; Anda tidak menilainya."
+            )
+            return redirect("assessments:assessor-home")
+    return render(
+        request, "assessments/scoring_conflict.html", {"proposal": proposal, "form": form}
+    )

@@ -1,0 +1,316 @@
+"""Tablet scoring: one assessor's sheet for one proposal, saved and sent in versions.
+
+The tablet names each sheet version with a token it generates (Assessment.client_token).
+A request that repeats a token (a retry after a timeout, a double tap) is the same save:
+it is answered as the first one was and never makes a second assessment. Sent versions
+are never changed in place: reopening makes a new DRAFT version (reopen_sheet), and
+sending that one marks the old SENT version SUPERSEDED."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from assessments.models import Assessment, ConflictOfInterest, Cycle, Indicator, Proposal, Score
+from rt_registry import roles
+
+MAX_NOTE_LENGTH = 2000
+MAX_GENERAL_NOTE_LENGTH = 5000
+VALID_VALUES = (0, 1, 2)
+
+
+def save_sheet(
+    *, proposal, assessor, client_token, values, notes=None, visit_date=None, general_note=""
+):
+    """Save the assessor's draft: `values` maps indicator id -> 0/1/2 (may be partial)."""
+    return _write_sheet(
+        proposal=proposal,
+        assessor=assessor,
+        client_token=client_token,
+        values=values,
+        notes=notes or {},
+        visit_date=visit_date,
+        general_note=general_note,
+        send=False,
+    )
+
+
+def send_sheet(
+    *, proposal, assessor, client_token, values, notes=None, visit_date=None, general_note=""
+):
+    """Send the sheet: all indicators of the cycle's set scored, then read-only."""
+    return _write_sheet(
+        proposal=proposal,
+        assessor=assessor,
+        client_token=client_token,
+        values=values,
+        notes=notes or {},
+        visit_date=visit_date,
+        general_note=general_note,
+        send=True,
+    )
+
+
+def _write_sheet(**kwargs):
+    try:
+        with transaction.atomic():
+            return _write_sheet_locked(**kwargs)
+    except IntegrityError:
+        # A concurrent request for the same sheet (same token, or the one-draft/one-sent
+        # constraints) committed first. Read again: its row now answers this request.
+        with transaction.atomic():
+            return _write_sheet_locked(**kwargs)
+
+
+def _write_sheet_locked(
+    *, proposal, assessor, client_token, values, notes, visit_date, general_note, send
+):
+    token = _as_token(client_token)
+    # Serialise writes to one proposal's sheets (PostgreSQL; SQLite locks the whole file).
+    proposal = _lock_proposal(proposal.pk)
+
+    existing = Assessment.objects.filter(client_token=token).first()
+    if existing and (existing.proposal_id, existing.assessor_id) != (proposal.pk, assessor.pk):
+        raise ValidationError(
+            "Token lembar penilaian ini milik lembar lain. Muat ulang halaman lalu coba lagi.",
+            code="token_mismatch",
+        )
+    if existing and existing.status != Assessment.Status.DRAFT:
+        if send:
+            return existing  # the same send again: answered as the first one was
+        raise _already_sent_error()
+
+    ensure_can_score(proposal=proposal, assessor=assessor, send=send)
+
+    sheet = existing
+    if sheet is None:
+        sheet = _current_draft(proposal, assessor)
+        if sheet is not None:
+            # Another device or an older page made this draft: the latest save wins,
+            # and from now on this token names the draft.
+            sheet.client_token = token
+    if sheet is None:
+        if _sheets(proposal, assessor).filter(status=Assessment.Status.SENT).exists():
+            raise _already_sent_error()
+        sheet = Assessment(
+            proposal=proposal,
+            assessor=assessor,
+            client_token=token,
+            version=_next_version(proposal, assessor),
+        )
+
+    indicators = _validate_sheet(
+        cycle=proposal.cycle,
+        values=values,
+        notes=notes,
+        visit_date=visit_date,
+        general_note=general_note,
+        send=send,
+    )
+
+    sheet.visit_date = visit_date
+    sheet.general_note = general_note.strip()
+    if send:
+        previous = _sheets(proposal, assessor).filter(status=Assessment.Status.SENT).first()
+        if previous is not None:
+            previous.status = Assessment.Status.SUPERSEDED
+            previous.save(update_fields=["status", "updated_at"])
+        sheet.status = Assessment.Status.SENT
+        sheet.sent_at = timezone.now()
+    sheet.save()
+    sheet.scores.all().delete()
+    Score.objects.bulk_create(
+        Score(
+            assessment=sheet,
+            indicator=indicators[indicator_id],
+            value=value,
+            note=(notes.get(indicator_id) or "").strip(),
+        )
+        for indicator_id, value in values.items()
+    )
+    return sheet
+
+
+def ensure_can_score(*, proposal, assessor, send=False):
+    """Refuse unless `assessor` may score `proposal` now (assigned, no conflict, Penilaian)."""
+    if not Proposal.objects.assigned_to(assessor).filter(pk=proposal.pk).exists():
+        raise ValidationError(
+            "RT ini tidak ditugaskan kepada Anda, sehingga Anda tidak dapat menilainya.",
+            code="not_assigned",
+        )
+    if ConflictOfInterest.objects.filter(proposal=proposal, assessor=assessor).exists():
+        raise ValidationError(
+            "Anda telah menyatakan konflik kepentingan untuk RT ini, sehingga tidak menilainya.",
+            code="conflict",
+        )
+    cycle = Cycle.objects.get(pk=proposal.cycle_id)
+    action = "mengirim lembar penilaian" if send else "menyimpan lembar penilaian"
+    cycle.ensure_stage(Cycle.Stage.PENILAIAN, action=action)
+
+
+def _validate_sheet(*, cycle, values, notes, visit_date, general_note, send):
+    """All the sheet's problems at once, so the assessor can fix them in one go."""
+    indicators = {
+        i.pk: i for i in Indicator.objects.filter(indicator_set_id=cycle.indicator_set_id)
+    }
+    errors = []
+    unknown = sorted(str(i) for i in set(values) | set(notes) if i not in indicators)
+    if unknown:
+        errors.append(
+            ValidationError(
+                "Indikator tidak dikenal untuk periode ini: " + ", ".join(unknown) + ".",
+                code="unknown_indicator",
+            )
+        )
+    for indicator_id, value in values.items():
+        if type(value) is not int or value not in VALID_VALUES:
+            label = indicators[indicator_id].code if indicator_id in indicators else indicator_id
+            errors.append(
+                ValidationError(
+                    f"Nilai {label} harus 0, 1 atau 2 (2 baik, 1 sedang, 0 kurang).",
+                    code="invalid_value",
+                )
+            )
+    for indicator_id, note in notes.items():
+        if note and indicator_id in indicators and indicator_id not in values:
+            errors.append(
+                ValidationError(
+                    f"Catatan {indicators[indicator_id].code} perlu nilainya; "
+                    "beri nilai dulu atau hapus catatannya.",
+                    code="note_without_value",
+                )
+            )
+        if note and len(note) > MAX_NOTE_LENGTH:
+            errors.append(
+                ValidationError(
+                    f"Catatan indikator terlalu panjang (maksimal {MAX_NOTE_LENGTH} karakter).",
+                    code="note_too_long",
+                )
+            )
+    if len(general_note) > MAX_GENERAL_NOTE_LENGTH:
+        errors.append(
+            ValidationError(
+                f"Catatan umum terlalu panjang (maksimal {MAX_GENERAL_NOTE_LENGTH} karakter).",
+                code="note_too_long",
+            )
+        )
+    if visit_date is not None and visit_date > timezone.localdate():
+        errors.append(
+            ValidationError(
+                "Tanggal kunjungan tidak boleh setelah hari ini.", code="visit_date_future"
+            )
+        )
+    if send:
+        missing = [i.code for i in indicators.values() if i.pk not in values]
+        if missing:
+            errors.append(
+                ValidationError(
+                    f"Semua {len(indicators)} indikator harus dinilai sebelum dikirim. "
+                    f"Belum dinilai: {', '.join(missing)}.",
+                    code="missing_indicator",
+                )
+            )
+        if visit_date is None:
+            errors.append(
+                ValidationError(
+                    "Isi tanggal kunjungan sebelum mengirim.", code="visit_date_missing"
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+    return indicators
+
+
+def reopen_sheet(assessment, *, by, reason):
+    """Admin DPMPPA reopens a sent sheet: a new DRAFT version copying the sent scores.
+    The sent version stays SENT (the recap keeps using it) until the new one is sent."""
+    if not roles.is_admin_dpmppa(by):
+        raise ValidationError(
+            "Hanya Admin DPMPPA yang dapat membuka kembali lembar penilaian.", code="forbidden"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Alasan membuka kembali wajib diisi.", code="reason_required")
+    with transaction.atomic():
+        proposal = _lock_proposal(assessment.proposal_id)
+        sent = Assessment.objects.get(pk=assessment.pk)
+        if sent.status != Assessment.Status.SENT:
+            raise ValidationError(
+                "Hanya lembar penilaian yang terkirim (versi terakhir) yang dapat dibuka kembali.",
+                code="not_sent",
+            )
+        proposal.cycle.ensure_stage(
+            Cycle.Stage.PENILAIAN, action="membuka kembali lembar penilaian"
+        )
+        if _current_draft(proposal, sent.assessor) is not None:
+            raise ValidationError(
+                "Lembar ini sudah dibuka kembali dan menunggu dikirim ulang oleh penilai.",
+                code="draft_exists",
+            )
+        draft = Assessment.objects.create(
+            proposal=proposal,
+            assessor=sent.assessor,
+            version=_next_version(proposal, sent.assessor),
+            status=Assessment.Status.DRAFT,
+            visit_date=sent.visit_date,
+            general_note=sent.general_note,
+            reopened_by=by,
+            reopened_at=timezone.now(),
+            reopen_reason=reason,
+        )
+        Score.objects.bulk_create(
+            Score(assessment=draft, indicator_id=s.indicator_id, value=s.value, note=s.note)
+            for s in sent.scores.all()
+        )
+    return draft
+
+
+def latest_sheets(proposal, assessor):
+    """(draft, sent) of this assessor for this proposal; either may be None."""
+    draft = sent = None
+    for sheet in _sheets(proposal, assessor).exclude(status=Assessment.Status.SUPERSEDED):
+        if sheet.status == Assessment.Status.DRAFT:
+            draft = sheet
+        else:
+            sent = sheet
+    return draft, sent
+
+
+def _as_token(value):
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        raise ValidationError(
+            "Token lembar penilaian tidak valid. Muat ulang halaman lalu coba lagi.",
+            code="invalid_token",
+        ) from None
+
+
+def _already_sent_error():
+    return ValidationError(
+        "Lembar penilaian Anda untuk RT ini sudah dikirim dan tidak dapat diubah lagi. "
+        "Bila perlu perbaikan, minta Admin DPMPPA membukanya kembali.",
+        code="already_sent",
+    )
+
+
+def _lock_proposal(pk):
+    Proposal.objects.select_for_update().filter(pk=pk).values_list("pk").get()
+    return Proposal.objects.select_related("cycle").get(pk=pk)
+
+
+def _sheets(proposal, assessor):
+    return Assessment.objects.filter(proposal=proposal, assessor=assessor)
+
+
+def _current_draft(proposal, assessor):
+    return _sheets(proposal, assessor).filter(status=Assessment.Status.DRAFT).first()
+
+
+def _next_version(proposal, assessor):
+    last = _sheets(proposal, assessor).aggregate(v=Max("version"))["v"]
+    return (last or 0) + 1

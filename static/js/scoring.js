@@ -1,0 +1,336 @@
+/* Tablet scoring sheet: live subtotals, a browser copy of unsaved answers, JSON saves.
+ *
+ * Every change is written to localStorage at once (key per user and proposal), so a
+ * reload or a lost connection loses nothing. The copy is dropped only when the server
+ * answers a save with ok and echoes the token of the sheet version that was saved, and
+ * nothing was typed while the save was on its way. The token names the sheet version on
+ * the server: repeating a save (retry, double tap) is recognised there as the same one.
+ */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("scoring-sheet");
+  var configNode = document.getElementById("sheet-config");
+  if (!form || !configNode) return;
+  var config = JSON.parse(configNode.textContent);
+  var storageKey = "bantar:penilaian:" + config.user + ":" + config.proposal;
+  var BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+    "September", "Oktober", "November", "Desember"];
+
+  var notice = document.getElementById("sheet-notice");
+  var loginBox = document.getElementById("login-again");
+  var saveButton = document.getElementById("save-draft");
+  var sendButton = document.getElementById("send-sheet");
+  var confirmBox = document.getElementById("send-confirm");
+  var indicators = Array.prototype.slice.call(form.querySelectorAll("[data-indicator]"));
+
+  var token = config.token;
+  var revision = 0;        // bumped on every change; a save answers for one revision
+  var queue = Promise.resolve();
+  var busy = false;
+
+  // --- the browser copy ----------------------------------------------------------------
+
+  function readCopy() {
+    try {
+      var raw = window.localStorage.getItem(storageKey);
+      return raw ? JSON.parse(raw) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function writeCopy() {
+    try {
+      window.localStorage.setItem(storageKey, JSON.stringify({
+        token: token, data: collect(), revision: revision, changedAt: new Date().toISOString()
+      }));
+      return true;
+    } catch (e) {
+      show("warning", ["Peramban tidak dapat menyimpan salinan jawaban di perangkat ini. " +
+        "Simpan draf ke server sesering mungkin."]);
+      return false;
+    }
+  }
+
+  function dropCopy() {
+    try { window.localStorage.removeItem(storageKey); } catch (e) { /* nothing kept */ }
+  }
+
+  // --- reading and filling the form ----------------------------------------------------
+
+  function collect() {
+    var scores = {};
+    var notes = {};
+    indicators.forEach(function (box) {
+      var id = box.dataset.indicator;
+      var checked = box.querySelector("input[type=radio]:checked");
+      if (checked) scores[id] = parseInt(checked.value, 10);
+      var note = box.querySelector("textarea");
+      if (note && note.value.trim()) notes[id] = note.value;
+    });
+    return {
+      scores: scores,
+      notes: notes,
+      visit_date: form.elements.visit_date.value,
+      general_note: form.elements.general_note.value
+    };
+  }
+
+  function fill(data) {
+    indicators.forEach(function (box) {
+      var id = box.dataset.indicator;
+      box.querySelectorAll("input[type=radio]").forEach(function (radio) {
+        radio.checked = data.scores[id] !== undefined && parseInt(radio.value, 10) === data.scores[id];
+      });
+      var note = box.querySelector("textarea");
+      if (note) {
+        note.value = data.notes[id] || "";
+        if (note.value) note.closest("details").open = true;
+      }
+    });
+    form.elements.visit_date.value = data.visit_date || "";
+    form.elements.general_note.value = data.general_note || "";
+  }
+
+  function payload(action) {
+    var data = collect();
+    var scores = Object.keys(data.scores).map(function (id) {
+      return { indicator: parseInt(id, 10), value: data.scores[id], note: data.notes[id] || "" };
+    });
+    return {
+      client_token: token, action: action, visit_date: data.visit_date,
+      general_note: data.general_note, scores: scores
+    };
+  }
+
+  // --- totals, date label, messages ----------------------------------------------------
+
+  function updateTotals() {
+    var data = collect();
+    var subtotals = {};
+    var total = 0;
+    indicators.forEach(function (box) {
+      var pillar = box.dataset.pillar;
+      var value = data.scores[box.dataset.indicator];
+      subtotals[pillar] = (subtotals[pillar] || 0) + (value || 0);
+      total += value || 0;
+      if (value !== undefined) box.classList.remove("is-missing");
+    });
+    Object.keys(subtotals).forEach(function (pillar) {
+      form.querySelectorAll('[data-subtotal="' + pillar + '"]').forEach(function (node) {
+        node.textContent = subtotals[pillar];
+      });
+    });
+    document.getElementById("total").textContent = total;
+    document.getElementById("answered").textContent = Object.keys(data.scores).length;
+  }
+
+  function updateDateLabel() {
+    var label = document.getElementById("visit-date-label");
+    var value = form.elements.visit_date.value;
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    label.textContent = parts ? parseInt(parts[3], 10) + " " + BULAN[parseInt(parts[2], 10) - 1] +
+      " " + parts[1] : "";
+  }
+
+  function show(kind, lines) {
+    notice.className = "sheet-notice alert alert-" + kind;
+    notice.innerHTML = "";
+    lines.forEach(function (line) {
+      var p = document.createElement("div");
+      p.textContent = line;
+      notice.appendChild(p);
+    });
+  }
+
+  function clock() {
+    var now = new Date();
+    return ("0" + now.getHours()).slice(-2) + "." + ("0" + now.getMinutes()).slice(-2);
+  }
+
+  function newToken() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    var b = window.crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(b, function (x) { return ("0" + x.toString(16)).slice(-2); });
+    return [hex.slice(0, 4), hex.slice(4, 6), hex.slice(6, 8), hex.slice(8, 10), hex.slice(10)]
+      .map(function (g) { return g.join(""); }).join("-");
+  }
+
+  function csrfToken() {
+    // Read the cookie at every save: logging in again in another tab rotates it.
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
+  function setBusy(value) {
+    busy = value;
+    [saveButton, sendButton].forEach(function (b) { if (b) b.disabled = value; });
+  }
+
+  // --- saving --------------------------------------------------------------------------
+
+  function save(action) {
+    // A note needs its score: the server keeps notes only beside a score.
+    var data = collect();
+    var orphans = indicators.filter(function (box) {
+      var id = box.dataset.indicator;
+      return data.notes[id] !== undefined && data.scores[id] === undefined;
+    });
+    if (orphans.length) {
+      show("danger", ["Beri nilai dulu untuk indikator yang berisi catatan: " +
+        orphans.map(function (b) { return b.dataset.code; }).join(", ") + "."]);
+      return queue;
+    }
+    if (!token) token = newToken();
+    queue = queue.then(function () { return post(action); });
+    return queue;
+  }
+
+  function post(action) {
+    var body = payload(action);
+    var sentRevision = revision;
+    var sentToken = token;
+    setBusy(true);
+    show("info", [action === "send" ? "Mengirim…" : "Menyimpan…"]);
+    return fetch(config.saveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "X-CSRFToken": csrfToken(),
+        "X-Requested-With": "XMLHttpRequest"
+      },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (response.type === "opaqueredirect" || response.status === 401) {
+        loginBox.hidden = false;
+        show("danger", ["Belum tersimpan: sesi Anda sudah berakhir. Masuk lagi, lalu simpan ulang."]);
+        return null;
+      }
+      if (!json) {
+        show("danger", ["Server menolak permintaan (kode " + response.status + "). Jawaban " +
+          "tetap tersimpan di perangkat ini; muat ulang halaman lalu coba lagi."]);
+        return null;
+      }
+      return response.json().then(function (answer) {
+        handleAnswer(answer, action, sentToken, sentRevision);
+      });
+    }).catch(function () {
+      show("warning", ["Tidak ada koneksi ke server. Jawaban tersimpan di perangkat ini; " +
+        "tekan Simpan draf lagi saat koneksi kembali."]);
+    }).then(function () {
+      setBusy(false);
+    });
+  }
+
+  function handleAnswer(answer, action, sentToken, sentRevision) {
+    if (!answer.ok) {
+      show("danger", ["Belum tersimpan:"].concat(answer.errors || []));
+      return;
+    }
+    loginBox.hidden = true;
+    if (answer.client_token !== sentToken) {
+      show("warning", ["Jawaban server tidak cocok dengan lembar ini; salinan di perangkat ini dipertahankan."]);
+      return;
+    }
+    if (revision === sentRevision) dropCopy();
+    if (answer.status !== "DRAFT") {
+      show("success", [answer.message + " Halaman dimuat ulang…"]);
+      dropCopy();
+      window.location.reload();
+      return;
+    }
+    var statusBadge = document.getElementById("sheet-status");
+    statusBadge.className = "badge text-bg-warning";
+    statusBadge.textContent = "Draf versi " + answer.version;
+    show("success", [answer.message + " (pukul " + clock() + ")" +
+      (revision === sentRevision ? "" : " Ada perubahan baru yang belum disimpan.")]);
+  }
+
+  function missingItems() {
+    var data = collect();
+    return indicators.filter(function (box) {
+      return data.scores[box.dataset.indicator] === undefined;
+    });
+  }
+
+  function askToSend() {
+    indicators.forEach(function (box) { box.classList.remove("is-missing"); });
+    var missing = missingItems();
+    var problems = [];
+    if (missing.length) {
+      missing.forEach(function (box) { box.classList.add("is-missing"); });
+      problems.push("Semua " + indicators.length + " indikator harus dinilai sebelum dikirim. " +
+        "Belum dinilai: " + missing.map(function (b) { return b.dataset.code; }).join(", ") + ".");
+    }
+    if (!form.elements.visit_date.value) problems.push("Isi tanggal kunjungan sebelum mengirim.");
+    if (problems.length) {
+      show("danger", problems);
+      (missing[0] || form.elements.visit_date).scrollIntoView({ block: "center" });
+      return;
+    }
+    confirmBox.hidden = false;
+    confirmBox.scrollIntoView({ block: "nearest" });
+  }
+
+  function changed() {
+    if (!token) token = newToken();
+    revision += 1;
+    writeCopy();
+    updateTotals();
+    updateDateLabel();
+    show("secondary", ["Perubahan tersimpan di perangkat ini; belum disimpan ke server."]);
+  }
+
+  // --- start ---------------------------------------------------------------------------
+
+  var copy = readCopy();
+  if (copy && copy.token && copy.token === config.sentToken) {
+    // The server already has this sheet as sent (the answer to the send was lost).
+    dropCopy();
+    copy = null;
+  }
+  if (copy && config.editable) {
+    token = copy.token || token;
+    fill(copy.data);
+    revision = 1;
+    show("warning", ["Jawaban yang belum tersimpan di server dipulihkan dari perangkat ini. " +
+      "Tekan Simpan draf atau Kirim."]);
+  } else if (copy) {
+    show("warning", ["Perangkat ini menyimpan jawaban yang belum terkirim, tetapi lembar ini " +
+      "tidak dapat diubah lagi. Hubungi Admin DPMPPA bila perlu."]);
+  }
+  updateTotals();
+  updateDateLabel();
+  if (!config.editable) return;
+
+  form.addEventListener("change", changed);
+  form.addEventListener("input", function (event) {
+    if (event.target.tagName === "TEXTAREA") changed();
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  saveButton.addEventListener("click", function () { save("draft"); });
+  sendButton.addEventListener("click", askToSend);
+  document.getElementById("send-confirm-no").addEventListener("click", function () {
+    confirmBox.hidden = true;
+  });
+  document.getElementById("send-confirm-yes").addEventListener("click", function () {
+    confirmBox.hidden = true;
+    save("send");
+  });
+  window.addEventListener("online", function () {
+    // Back online with answers only in this browser: save them as a draft.
+    if (readCopy() && !busy) save("draft");
+  });
+  window.addEventListener("offline", function () {
+    show("warning", ["Koneksi terputus. Jawaban tetap tersimpan di perangkat ini."]);
+  });
+})();
