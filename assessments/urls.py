@@ -8,6 +8,13 @@ urlpatterns = [
     path("indikator/", views.indicator_list, name="indicator-list"),
     # Tablet scoring (scoring_views.py)
     path("penilaian/", scoring_views.assessor_home, name="assessor-home"),
+    path("penilaian/<int:proposal_id>/", scoring_views.scoring_sheet, name="scoring-sheet"),
+    path("penilaian/<int:proposal_id>/simpan/", scoring_views.save_sheet_api, name="scoring-save"),
+    path(
+        "penilaian/<int:proposal_id>/konflik/",
+        scoring_views.declare_conflict_view,
+        name="scoring-conflict",
+    ),
     # Recap, meeting, berita acara (recap_views.py)
     # Background documents (job_views.py): progress, status JSON, download.
     path("dokumen/<int:job_id>/", job_views.document_job, name="document-job"),
