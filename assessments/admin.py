@@ -1,4 +1,416 @@
-from django.contrib import admin  # noqa: F401
+"""Admin for the cycle, the indicators, the teams and conflicts of interest (Admin DPMPPA).
+Proposals are in admin_proposals.py; sheets in admin_scoring.py; meeting in admin_meeting.py."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments import cycles, proposals
+from assessments.forms import ConflictForm, CycleForm, TeamAreaForm, TeamForm, TeamMemberForm
+from assessments.models import (
+    ConflictOfInterest,
+    Cycle,
+    Indicator,
+    IndicatorSet,
+    Proposal,
+    Score,
+    Team,
+    TeamMember,
+)
+from rt_registry import roles
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History is for reading: a revert would bypass the workflow functions."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Riwayat tidak dapat dikembalikan dari sini.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def error_messages(error):
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+def message_errors(request, error):
+    for message in error_messages(error):
+        messages.error(request, message)
+
+
+# --- Cycle -------------------------------------------------------------------------------
+
+
+@admin.register(Cycle)
+class CycleAdmin(ReadOnlyHistoryAdmin):
+    form = CycleForm
+    list_display = [
+        "__str__",
+        "stage",
+        "indicator_set",
+        "proposal_count",
+        "proposal_opens",
+        "assessment_opens",
+        "is_locked",
+    ]
+    list_filter = ["stage", "year", "is_locked"]
+    search_fields = ["indicator_set__name"]
+    list_select_related = ["indicator_set"]
+    readonly_fields = ["stage", "is_locked", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["year", "period", "indicator_set", "stage", "is_locked"]}),
+        ("Kategori ukuran (jumlah KK)", {"fields": ["kecil_below", "besar_above"]}),
+        ("Uang pembinaan", {"fields": ["prize_kecil", "prize_sedang", "prize_besar"]}),
+        (
+            "Aturan kelulusan",
+            {
+                "fields": [
+                    "pass_min_total_pct",
+                    "pass_min_pillar_pct",
+                    "kencana_consecutive_wins",
+                    "kencana_min_total_pct",
+                ]
+            },
+        ),
+        (
+            "Jadwal",
+            {
+                "fields": [
+                    "proposal_opens",
+                    "proposal_closes",
+                    "assessment_opens",
+                    "assessment_closes",
+                    "created_at",
+                ]
+            },
+        ),
+    ]
+    change_form_template = "admin/assessments/cycle/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_proposals=Count("proposals"))
+
+    @admin.display(description="usulan", ordering="n_proposals")
+    def proposal_count(self, obj):
+        return obj.n_proposals
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_locked:
+            return [f.name for f in Cycle._meta.fields if f.name != "id"]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (
+            obj is None or (obj.stage == Cycle.Stage.PERSIAPAN and not obj.proposals.exists())
+        )
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/lanjut-tahap/",
+                self.admin_site.admin_view(self.advance_view),
+                name="assessments_cycle_advance",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_advance": roles.is_admin_dpmppa(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def advance_view(self, request, pk):
+        cycle = get_object_or_404(Cycle.objects.select_related("indicator_set"), pk=pk)
+        if not (self.has_change_permission(request, cycle) and roles.is_admin_dpmppa(request.user)):
+            raise PermissionDenied
+        change_url = reverse("admin:assessments_cycle_change", args=[cycle.pk])
+        if request.method == "POST":
+            try:
+                cycle = cycles.advance_stage(cycle, by=request.user)
+            except ValidationError as error:
+                message_errors(request, error)
+            else:
+                messages.success(
+                    request, f"Periode {cycle} sekarang di tahap {cycle.get_stage_display()}."
+                )
+            return redirect(change_url)
+        following = cycle.next_stage()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Lanjut ke tahap berikutnya",
+            "cycle": cycle,
+            "next_label": Cycle.Stage(following).label if following else None,
+            "decree_only": following == Cycle.Stage.DITETAPKAN,
+            "warnings": cycles.stage_warnings(cycle),
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/assessments/cycle/advance.html", context)
+
+
+# --- Indicators --------------------------------------------------------------------------
+
+
+def _has_scores(indicator):
+    return Score.objects.filter(indicator=indicator).exists()
+
+
+@admin.register(IndicatorSet)
+class IndicatorSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "legal_basis", "indicator_count", "cycle_count"]
+    search_fields = ["name", "legal_basis"]
+    list_filter = []
+    list_select_related = []
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_indicators=Count("indicators", distinct=True),
+                n_cycles=Count("cycles", distinct=True),
+            )
+        )
+
+    @admin.display(description="indikator", ordering="n_indicators")
+    def indicator_count(self, obj):
+        return obj.n_indicators
+
+    @admin.display(description="periode", ordering="n_cycles")
+    def cycle_count(self, obj):
+        return obj.n_cycles
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "pillar", "short_text", "indicator_set", "is_used"]
+    list_filter = ["indicator_set", "pillar"]
+    search_fields = ["code", "text"]
+    list_select_related = ["indicator_set"]
+    fields = ["indicator_set", "code", "pillar", "order", "text"]
+
+    def get_queryset(self, request):
+        used = Score.objects.filter(indicator=OuterRef("pk"))
+        return super().get_queryset(request).annotate(used=Exists(used))
+
+    @admin.display(description="bunyi indikator")
+    def short_text(self, obj):
+        return obj.text if len(obj.text) <= 90 else obj.text[:87] + "…"
+
+    @admin.display(description="sudah dipakai menilai", boolean=True, ordering="used")
+    def is_used(self, obj):
+        return obj.used
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and _has_scores(obj):
+            return self.fields
+        return []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and _has_scores(obj) and request.method == "GET":
+            messages.warning(
+                request,
+                "Indikator ini sudah dipakai dalam penilaian: tidak dapat diubah atau dihapus.",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and _has_scores(obj):
+            messages.error(
+                request,
+                f"Indikator {obj.code} tidak dapat dihapus: sudah ada nilai penilaian untuknya.",
+            )
+            return redirect("admin:assessments_indicator_change", obj.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_queryset(self, request, queryset):
+        used = list(queryset.filter(used=True).values_list("code", flat=True))
+        if used:
+            # Score.indicator is PROTECT; this only turns the refusal into words.
+            raise PermissionDenied(f"Indikator sudah dipakai menilai: {', '.join(used)}.")
+        super().delete_queryset(request, queryset)
+
+    def get_actions(self, request):
+        # Bulk delete would show a list of protected scores; one by one says why.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+# --- Teams ---------------------------------------------------------------------------------
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    form = TeamMemberForm
+    extra = 1
+    verbose_name = "anggota"
+    verbose_name_plural = "anggota tim (pengguna kelompok Tim Penilai)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def _editable(self, obj):
+        return obj is None or not obj.cycle.is_locked
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._editable(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(obj)
+
+
+class TeamProposalInline(admin.TabularInline):
+    model = Proposal
+    fk_name = "team"
+    fields = ["kecamatan_name", "kelurahan_name", "rt_number", "kk_count", "size_category"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "usulan yang dinilai"
+    verbose_name_plural = "usulan yang dinilai tim ini"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    form = TeamForm
+    list_display = ["name", "cycle", "member_count", "proposal_count"]
+    list_filter = ["cycle"]
+    search_fields = ["name", "memberships__user__username", "memberships__user__first_name"]
+    list_select_related = ["cycle"]
+    inlines = [TeamMemberInline, TeamProposalInline]
+    change_form_template = "admin/assessments/team/change_form.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_members=Count("memberships", distinct=True),
+                n_proposals=Count("proposals", distinct=True),
+            )
+        )
+
+    @admin.display(description="anggota", ordering="n_members")
+    def member_count(self, obj):
+        return obj.n_members
+
+    @admin.display(description="usulan", ordering="n_proposals")
+    def proposal_count(self, obj):
+        return obj.n_proposals
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.cycle.is_locked:
+            return ["cycle", "name"]
+        return []
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.proposals.exists())
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/tambah-usulan/",
+                self.admin_site.admin_view(self.add_area_view),
+                name="assessments_team_add_area",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def add_area_view(self, request, pk):
+        team = get_object_or_404(Team.objects.select_related("cycle"), pk=pk)
+        if not request.user.has_perm("assessments.assign_proposal"):
+            raise PermissionDenied
+        form = TeamAreaForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                assigned = proposals.assign_area_to_team(
+                    team=team,
+                    by=request.user,
+                    kecamatan=form.cleaned_data["kecamatan"],
+                    kelurahan=form.cleaned_data["kelurahan"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"{len(assigned)} usulan ditugaskan ke {team.name}.")
+                return redirect("admin:assessments_team_change", team.pk)
+        waiting = (
+            proposals.unassigned_verified(cycle=team.cycle)
+            .values("kecamatan_name", "kelurahan_name")
+            .annotate(n=Count("pk"))
+            .order_by("kecamatan_name", "kelurahan_name")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Tambahkan usulan terverifikasi ke {team.name}",
+            "team": team,
+            "form": form,
+            "waiting": waiting,
+        }
+        return TemplateResponse(request, "admin/assessments/team/add_area.html", context)
+
+
+# --- Conflicts of interest --------------------------------------------------------------
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(admin.ModelAdmin):
+    form = ConflictForm
+    list_display = ["proposal", "assessor", "reason", "declared_at"]
+    list_filter = ["proposal__cycle"]
+    search_fields = ["proposal__kelurahan_name", "assessor__username", "reason"]
+    list_select_related = ["proposal__cycle", "assessor"]
+    readonly_fields = ["declared_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["proposal", "assessor", "reason", "declared_at"]
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.proposal.cycle.is_locked)
+
+    def save_model(self, request, obj, form, change):
+        conflict = proposals.declare_conflict(
+            proposal=obj.proposal, assessor=obj.assessor, reason=obj.reason
+        )
+        obj.pk = conflict.pk
+        obj.declared_at = conflict.declared_at
+        obj._state.adding = False
+
 
 # Admin classes by topic; each module registers its own (owners: see assessments/README.md).
-from assessments import admin_meeting, admin_scoring  # noqa: E402, F401
+from assessments import admin_meeting, admin_proposals, admin_scoring  # noqa: E402, F401

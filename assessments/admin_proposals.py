@@ -1,0 +1,467 @@
+"""Admin for usulan: propose (form, RT action, import), verify/return (kecamatan), resubmit
+(kelurahan), assign to a team (Admin DPMPPA). Every write goes through assessments.proposals;
+row scope through ScopedAdminMixin."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from assessments import proposals as flow
+from assessments.admin import ReadOnlyHistoryAdmin, message_errors
+from assessments.forms import (
+    ChooseCycleForm,
+    ChooseTeamForm,
+    ImportForm,
+    ProposalAddForm,
+    ReasonForm,
+    ResubmitForm,
+)
+from assessments.history import earlier_results, with_history_counts
+from assessments.models import Cycle, Proposal
+from assessments.resources import import_proposals
+from rt_registry.admin_scope import ScopedAdminMixin, ScopedRelatedFilter
+
+DETAIL_FIELDS = [
+    "cycle",
+    "status",
+    "return_reason",
+    "kecamatan_name",
+    "kelurahan_name",
+    "rt_number",
+    "ketua_name",
+    "kk_count",
+    "size_category",
+    "team",
+    "proposed_by",
+    "proposed_at",
+    "verified_by",
+    "verified_at",
+    "rt_history",
+]
+
+
+def _action_page(modeladmin, request, queryset, *, template, title, form, action):
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": modeladmin.model._meta,
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
+    list_display = [
+        "rt_label",
+        "kelurahan_name",
+        "kecamatan_name",
+        "kk_count",
+        "size_category",
+        "status",
+        "return_reason_short",
+        "team",
+        "past_results",
+        "cycle",
+    ]
+    list_filter = [
+        "cycle",
+        "status",
+        "size_category",
+        ("rt__kelurahan__kecamatan", ScopedRelatedFilter),
+        ("rt__kelurahan", ScopedRelatedFilter),
+        ("team", ScopedRelatedFilter),
+    ]
+    search_fields = ["kelurahan_name", "kecamatan_name", "ketua_name"]
+    list_select_related = ["cycle", "team"]
+    actions = ["verify_selected", "return_selected", "assign_selected", "unassign_selected"]
+    change_form_template = "admin/assessments/proposal/change_form.html"
+    change_list_template = "admin/assessments/proposal/change_list.html"
+
+    # --- lists ---
+
+    def get_queryset(self, request):
+        return with_history_counts(super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        number = search_term.strip().upper().removeprefix("RT").strip()
+        if number.isdigit():
+            extra = self.get_queryset(request).filter(rt_number=int(number))
+            queryset = queryset | extra
+        return queryset, may_have_duplicates
+
+    @admin.display(description="RT", ordering="rt_number")
+    def rt_label(self, obj):
+        return f"RT {obj.rt_number:02d}"
+
+    @admin.display(description="alasan dikembalikan")
+    def return_reason_short(self, obj):
+        reason = obj.return_reason
+        return reason if len(reason) <= 60 else reason[:57] + "…"
+
+    @admin.display(description="riwayat RT")
+    def past_results(self, obj):
+        if not obj.past_entries:
+            return "baru pertama"
+        return f"ikut {obj.past_entries}×, menang {obj.past_wins}×"
+
+    # --- detail ---
+
+    def get_fields(self, request, obj=None):
+        return ["cycle", "rt"] if obj is None else DETAIL_FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else DETAIL_FIELDS
+
+    @admin.display(description="hasil sebelumnya")
+    def rt_history(self, obj):
+        history = earlier_results([obj.rt_id], exclude_cycle_id=obj.cycle_id)[obj.rt_id]
+        if not history.entries:
+            return "Belum pernah ikut lomba sebelumnya."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    str(e.proposal.cycle),
+                    e.proposal.get_size_category_display(),
+                    e.proposal.get_status_display(),
+                    "-" if e.total is None else f"{e.total:.2f}".replace(".", ","),
+                    ("Menang" + (" (Kencana)" if e.award_tier == "KENCANA" else ""))
+                    if e.won
+                    else "-",
+                )
+                for e in history.entries
+            ),
+        )
+        last = history.last_scored
+        summary = (
+            f"Ikut {history.cycles_entered} periode, menang {history.wins} kali"
+            + (
+                f"; nilai total terakhir {last.total:.2f} ({last.proposal.cycle})".replace(
+                    ".", ",", 1
+                )
+                if last
+                else ""
+            )
+            + "."
+        )
+        return format_html(
+            '<p>{}</p><table class="rt-history"><thead><tr><th>Periode</th><th>Kategori</th>'
+            "<th>Status usulan</th><th>Nilai total (0–42)</th><th>Hasil</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            summary,
+            rows,
+        )
+
+    # --- permissions ---
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("assessments.verify_proposal")
+
+    def has_assign_permission(self, request):
+        return request.user.has_perm("assessments.assign_proposal")
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not flow.withdrawal_errors(obj))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Withdrawal is one by one from the proposal's page, where its rules are checked.
+        actions.pop("delete_selected", None)
+        return actions
+
+    # --- add (one RT by hand) ---
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            return super().get_form(request, obj, change, **kwargs)
+        base = super().get_form(request, obj, change, form=ProposalAddForm, **kwargs)
+
+        class AddForm(base):
+            def __init__(self, *args, **kw):
+                kw.setdefault("user", request.user)
+                super().__init__(*args, **kw)
+
+        return AddForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # every field is read-only; changes go through the workflow buttons
+        proposal = flow.propose_rt(cycle=obj.cycle, rt=obj.rt, by=request.user)
+        obj.__dict__.update(proposal.__dict__)
+
+    def delete_model(self, request, obj):
+        errors = flow.withdrawal_errors(obj)
+        if errors:
+            raise PermissionDenied(errors[0])
+        obj._history_user = request.user
+        super().delete_model(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        user = request.user
+        in_usulan = obj.cycle.stage == Cycle.Stage.USULAN and not obj.cycle.is_locked
+        status = obj.status
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "can_verify": in_usulan
+            and self.has_verify_permission(request)
+            and status == Proposal.Status.DIAJUKAN,
+            "can_return": in_usulan
+            and self.has_verify_permission(request)
+            and status != Proposal.Status.DIKEMBALIKAN
+            and not obj.team_id,
+            "can_resubmit": in_usulan
+            and user.has_perm("assessments.change_proposal")
+            and status == Proposal.Status.DIKEMBALIKAN,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- workflow pages ---
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        urls = [
+            path("impor/", view(self.import_view), name="assessments_proposal_import"),
+            path(
+                "<int:pk>/verifikasi/", view(self.verify_view), name="assessments_proposal_verify"
+            ),
+            path(
+                "<int:pk>/kembalikan/", view(self.return_view), name="assessments_proposal_return"
+            ),
+            path(
+                "<int:pk>/ajukan-ulang/",
+                view(self.resubmit_view),
+                name="assessments_proposal_resubmit",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _page(self, request, template, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {**self.admin_site.each_context(request), "opts": self.opts, **context},
+        )
+
+    def _change_url(self, obj):
+        return reverse("admin:assessments_proposal_change", args=[obj.pk])
+
+    def verify_view(self, request, pk):
+        obj = self.get_object(request, str(pk))
+        if request.method != "POST" or not self.has_verify_permission(request):
+            raise PermissionDenied
+        try:
+            flow.verify_proposal(proposal=obj, by=request.user)
+        except ValidationError as error:
+            message_errors(request, error)
+        else:
+            messages.success(request, f"{obj} diverifikasi.")
+        return redirect(self._change_url(obj))
+
+    def return_view(self, request, pk):
+        obj = self.get_object(request, str(pk))
+        if not self.has_verify_permission(request):
+            raise PermissionDenied
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                flow.return_proposal(
+                    proposal=obj, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                message_errors(request, error)
+            else:
+                messages.success(request, f"{obj} dikembalikan ke kelurahan.")
+            return redirect(self._change_url(obj))
+        return self._page(
+            request,
+            "admin/assessments/proposal/return.html",
+            title=f"Kembalikan usulan {obj}",
+            form=form,
+            proposals=[obj],
+            original=obj,
+        )
+
+    def resubmit_view(self, request, pk):
+        obj = self.get_object(request, str(pk))
+        if not request.user.has_perm("assessments.change_proposal"):
+            raise PermissionDenied
+        rt = obj.rt
+        form = ResubmitForm(
+            request.POST or None, initial={"ketua_name": rt.ketua_name, "kk_count": rt.kk_count}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                flow.resubmit_proposal(proposal=obj, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"{obj} diajukan ulang ke kecamatan.")
+                return redirect(self._change_url(obj))
+        return self._page(
+            request,
+            "admin/assessments/proposal/resubmit.html",
+            title=f"Perbaiki dan ajukan ulang {obj}",
+            form=form,
+            original=obj,
+        )
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        row_errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                created = import_proposals(
+                    cycle=form.cleaned_data["cycle"],
+                    upload=form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                row_errors = error.messages
+            else:
+                messages.success(request, f"{len(created)} usulan berhasil diimpor.")
+                return redirect("admin:assessments_proposal_changelist")
+        return self._page(
+            request,
+            "admin/assessments/proposal/import.html",
+            title="Impor usulan RT",
+            form=form,
+            row_errors=row_errors,
+        )
+
+    # --- bulk actions ---
+
+    @admin.action(description="Verifikasi usulan terpilih", permissions=["verify"])
+    def verify_selected(self, request, queryset):
+        try:
+            done = flow.verify_proposals(proposals=list(queryset), by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            message_errors(request, error)
+            messages.warning(request, "Tidak ada usulan yang diverifikasi.")
+        else:
+            messages.success(request, f"{len(done)} usulan diverifikasi.")
+
+    @admin.action(description="Kembalikan usulan terpilih…", permissions=["verify"])
+    def return_selected(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                done = flow.return_proposals(
+                    proposals=list(queryset), by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except (ValidationError, PermissionDenied) as error:
+                message_errors(request, error)
+                messages.warning(request, "Tidak ada usulan yang dikembalikan.")
+            else:
+                messages.success(request, f"{len(done)} usulan dikembalikan ke kelurahan.")
+            return None
+        return _action_page(
+            self,
+            request,
+            queryset,
+            template="admin/assessments/proposal/return.html",
+            title="Kembalikan usulan ke kelurahan",
+            form=form,
+            action="return_selected",
+        )
+
+    @admin.action(description="Tugaskan ke tim…", permissions=["assign"])
+    def assign_selected(self, request, queryset):
+        cycle_ids = set(queryset.values_list("cycle_id", flat=True))
+        form = ChooseTeamForm(
+            request.POST if "apply" in request.POST else None, cycle_ids=cycle_ids
+        )
+        if form.is_bound and form.is_valid():
+            team = form.cleaned_data["team"]
+            try:
+                done = flow.assign_team(proposals=list(queryset), team=team, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                message_errors(request, error)
+                messages.warning(request, "Tidak ada usulan yang ditugaskan.")
+            else:
+                messages.success(request, f"{len(done)} usulan ditugaskan ke {team.name}.")
+            return None
+        return _action_page(
+            self,
+            request,
+            queryset,
+            template="admin/assessments/proposal/assign.html",
+            title="Tugaskan usulan ke tim penilai",
+            form=form,
+            action="assign_selected",
+        )
+
+    @admin.action(description="Lepaskan dari tim", permissions=["assign"])
+    def unassign_selected(self, request, queryset):
+        try:
+            done = flow.unassign_team(proposals=list(queryset), by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            message_errors(request, error)
+        else:
+            messages.success(request, f"{len(done)} usulan dilepas dari tim.")
+
+
+# --- The action on the RT changelist ("Usulkan RT terpilih") ------------------------------
+
+
+@admin.action(description="Usulkan RT terpilih")
+def propose_selected_rts(modeladmin, request, queryset):
+    """Added to RTAdmin.actions (rt_registry/admin.py). Proposes the selected RTs in the
+    cycle in Usulan (asks which one when several are open), all or none."""
+    if not request.user.has_perm("assessments.add_proposal"):
+        messages.error(request, "Anda tidak berhak mengusulkan RT.")
+        return None
+    open_cycles = flow.proposing_cycles()
+    if not open_cycles.exists():
+        messages.error(request, "Tidak ada periode lomba yang sedang di tahap Usulan.")
+        return None
+    form = ChooseCycleForm(request.POST if "apply" in request.POST else None)
+    if open_cycles.count() == 1 and not form.is_bound:
+        cycle = open_cycles.get()
+    elif form.is_bound and form.is_valid():
+        cycle = form.cleaned_data["cycle"]
+    else:
+        return _action_page(
+            modeladmin,
+            request,
+            queryset,
+            template="admin/assessments/propose_rts.html",
+            title="Usulkan RT terpilih",
+            form=form,
+            action="propose_selected_rts",
+        )
+    try:
+        created = flow.propose_rts(cycle=cycle, rts=list(queryset), by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        message_errors(request, error)
+        messages.warning(request, "Tidak ada RT yang diusulkan; perbaiki pilihan lalu ulangi.")
+        return None
+    messages.success(
+        request,
+        format_html(
+            '{} RT diusulkan pada periode {}. <a href="{}">Lihat daftar usulan</a>.',
+            len(created),
+            cycle,
+            reverse("admin:assessments_proposal_changelist") + f"?cycle__id__exact={cycle.pk}",
+        ),
+    )
+    return None
