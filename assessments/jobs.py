@@ -41,6 +41,7 @@ RENDERERS = {
     "berita_acara": "assessments.documents.render_berita_acara_job",
     "decree": "awards.pdf.render_decree_job",
     "decree-final": "awards.pdf.finalise_decree_job",
+    "certificates": "awards.certificates.render_certificates_job",
 }
 
 KIND_LABELS = {
