@@ -1,1 +1,230 @@
-# Recap (rekapitulasi), decision meeting and Berita Acara pages.
+"""Recap (rekapitulasi), decision meeting and Berita Acara pages.
+
+Recap and export: Admin DPMPPA (city-wide) and Petugas Kecamatan (own kecamatan, read
+only). Decisions and the Berita Acara: Admin DPMPPA only."""
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from assessments import decisions as decision_rules
+from assessments.jobs import start_document_job
+from assessments.models import Cycle, Decision, Meeting, Pillar
+from assessments.recap import build_recap, filter_rows, recap_proposals, sort_rows
+from assessments.recap_forms import RecapFilterForm
+from rt_registry import roles
+
+
+def get_cycle_for_recap(request, cycle_id):
+    if not (roles.is_admin_dpmppa(request.user) or roles.is_kecamatan_officer(request.user)):
+        raise PermissionDenied("Rekapitulasi hanya untuk Admin DPMPPA dan Petugas Kecamatan.")
+    return get_object_or_404(Cycle.objects.select_related("indicator_set"), pk=cycle_id)
+
+
+def get_cycle_for_decisions(request, cycle_id):
+    if not roles.is_admin_dpmppa(request.user):
+        raise PermissionDenied("Keputusan rapat hanya dapat dicatat oleh Admin DPMPPA.")
+    return get_object_or_404(Cycle.objects.select_related("indicator_set"), pk=cycle_id)
+
+
+def filtered_recap(request, cycle):
+    form = RecapFilterForm(request.GET, user=request.user)
+    proposals = recap_proposals(cycle, request.user)
+    if not form.is_valid():
+        return form, sort_rows(build_recap(cycle=cycle, proposals=proposals))
+    rows = build_recap(cycle=cycle, proposals=form.filter_proposals(proposals))
+    rows = filter_rows(
+        rows, result=form.cleaned_data["hasil"], completeness=form.cleaned_data["kelengkapan"]
+    )
+    order = form.cleaned_data["urut"] or "total"
+    return form, sort_rows(rows, by_total=order != "wilayah", descending=order == "total")
+
+
+@login_required
+def recap_page(request, cycle_id):
+    cycle = get_cycle_for_recap(request, cycle_id)
+    form, rows = filtered_recap(request, cycle)
+    indicators = rows[0].indicators if rows else []
+    return render(
+        request,
+        "assessments/recap.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "rows": rows,
+            "indicators": indicators,
+            "pillars": list(Pillar),
+            "pillar_columns": [(p, sum(i.pillar == p for i in indicators)) for p in Pillar],
+            "can_decide": roles.is_admin_dpmppa(request.user),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def excel_text(value):
+    """Text that a spreadsheet must not run as a formula (CSV/formula injection)."""
+    value = "" if value is None else str(value)
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@login_required
+def recap_xlsx(request, cycle_id):
+    cycle = get_cycle_for_recap(request, cycle_id)
+    _, rows = filtered_recap(request, cycle)
+    indicators = rows[0].indicators if rows else []
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Rekapitulasi")
+    header = [
+        "No", "Kecamatan", "Kelurahan", "RT", "Ketua RT", "Jumlah KK", "Kategori",
+        "Lembar terkirim", "Lengkap", "Belum mengirim",
+        *[i.code for i in indicators],
+        *[f"Subtotal {p.label}" for p in Pillar],
+        *[f"% {p.label}" for p in Pillar],
+        "Total (0-42)", "Persen (%)", "Hasil menurut aturan", "Beda pendapat (0 vs 2)",
+        "Keputusan rapat", "Alasan penyimpangan",
+    ]  # fmt: skip
+    sheet.append([excel_text(f"Rekapitulasi Penilaian Kampung BANTAR {cycle}")])
+    bold = Font(bold=True)
+    sheet.append([_bold_cell(sheet, h, bold) for h in header])
+    for n, row in enumerate(rows, start=1):
+        p = row.proposal
+        decision = getattr(p, "decision", None)
+        pillars = row.pillars_display
+        codes = {i.pk: i.code for i in indicators}
+        sheet.append(
+            [
+                n,
+                excel_text(p.kecamatan_name),
+                excel_text(p.kelurahan_name),
+                f"{p.rt_number:02d}",
+                excel_text(p.ketua_name),
+                p.kk_count,
+                p.get_size_category_display(),
+                row.sent_count,
+                "Ya" if row.is_complete else "Belum",
+                excel_text(", ".join(row.missing)),
+                *[mean for _, mean, _ in row.cells],
+                *[x["subtotal"] for x in pillars],
+                *[x["pct"] for x in pillars],
+                row.total_display,
+                row.total_pct_display,
+                "Memenuhi kriteria" if row.passes else "Tidak memenuhi",
+                ", ".join(codes[i] for i in sorted(row.disagreements, key=list(codes).index)),
+                decision.get_outcome_display() if decision else "",
+                excel_text(decision.overrule_reason) if decision else "",
+            ]
+        )
+    out = BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"rekap-bantar-{cycle.year}-periode-{cycle.period}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _bold_cell(sheet, value, font):
+    cell = WriteOnlyCell(sheet, value=excel_text(value))
+    cell.font = font
+    return cell
+
+
+@login_required
+def decision_page(request, cycle_id):
+    cycle = get_cycle_for_decisions(request, cycle_id)
+    meeting = Meeting.objects.filter(cycle=cycle).first()
+    rows = build_recap(cycle=cycle, proposals=decision_rules.decidable_proposals(cycle))
+    submitted = {}
+    if request.method == "POST":
+        try:
+            if "apply_rule_all" in request.POST:
+                changed, kept = decision_rules.apply_rule_to_all(cycle=cycle, by=request.user)
+                messages.success(
+                    request,
+                    f"{changed} keputusan dicatat sesuai aturan; "
+                    f"{kept} keputusan menyimpang yang sudah dicatat tidak diubah.",
+                )
+            else:
+                submitted = {
+                    row.proposal.pk: (
+                        request.POST.get(f"choice-{row.proposal.pk}", decision_rules.RULE),
+                        request.POST.get(f"reason-{row.proposal.pk}", ""),
+                    )
+                    for row in rows
+                }
+                changed = decision_rules.record_decisions(
+                    cycle=cycle, decisions=submitted, by=request.user
+                )
+                messages.success(request, f"Keputusan rapat disimpan ({changed} berubah).")
+            return redirect("assessments:decisions", cycle.pk)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            messages.error(request, "Tidak ada keputusan yang disimpan. Perbaiki lalu simpan lagi.")
+    table = []
+    for row in rows:
+        decision = getattr(row.proposal, "decision", None)
+        choice, reason = submitted.get(row.proposal.pk, (None, None))
+        if choice is None:
+            choice, reason = _current_choice(decision)
+        table.append({"row": row, "decision": decision, "choice": choice, "reason": reason})
+    return render(
+        request,
+        "assessments/decisions.html",
+        {
+            "cycle": cycle,
+            "meeting": meeting,
+            "table": table,
+            "choices": decision_rules.CHOICES,
+            "editable": cycle.stage == Cycle.Stage.REKAPITULASI and not cycle.is_locked,
+            "undecided": sum(1 for t in table if t["decision"] is None),
+        },
+    )
+
+
+def _current_choice(decision):
+    if decision is None or not decision.is_overruled:
+        return decision_rules.RULE, ""
+    return decision.outcome, decision.overrule_reason
+
+
+@login_required
+@require_POST
+def berita_acara_start(request, cycle_id):
+    cycle = get_cycle_for_decisions(request, cycle_id)
+    meeting = Meeting.objects.filter(cycle=cycle).first()
+    problems = berita_acara_problems(cycle, meeting)
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("assessments:decisions", cycle.pk)
+    job = start_document_job(kind="berita_acara", subject=f"meeting:{meeting.pk}", by=request.user)
+    return redirect(reverse("assessments:document-job", args=[job.pk]))
+
+
+def berita_acara_problems(cycle, meeting):
+    """What stops a Berita Acara being made (Indonesian messages); empty when ready."""
+    if meeting is None:
+        return ["Catat dulu rapat penetapan (tanggal, tempat, peserta) di menu Rapat penetapan."]
+    problems = []
+    if not meeting.attendees.exists():
+        problems.append("Rapat belum punya daftar peserta untuk lembar tanda tangan.")
+    undecided = decision_rules.decidable_proposals(cycle).filter(decision__isnull=True).count()
+    if undecided:
+        problems.append(f"Masih ada {undecided} usulan yang belum diputuskan.")
+    if not Decision.objects.filter(proposal__cycle=cycle).exists():
+        problems.append("Belum ada keputusan rapat untuk periode ini.")
+    return problems

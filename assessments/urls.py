@@ -16,6 +16,14 @@ urlpatterns = [
         name="scoring-conflict",
     ),
     # Recap, meeting, berita acara (recap_views.py)
+    path("rekap/<int:cycle_id>/", recap_views.recap_page, name="recap"),
+    path("rekap/<int:cycle_id>/xlsx", recap_views.recap_xlsx, name="recap-xlsx"),
+    path("rapat/<int:cycle_id>/keputusan/", recap_views.decision_page, name="decisions"),
+    path(
+        "rapat/<int:cycle_id>/berita-acara/",
+        recap_views.berita_acara_start,
+        name="berita-acara-start",
+    ),
     # Background documents (job_views.py): progress, status JSON, download.
     path("dokumen/<int:job_id>/", job_views.document_job, name="document-job"),
     path("dokumen/<int:job_id>/status", job_views.document_job_status, name="document-status"),

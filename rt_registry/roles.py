@@ -18,6 +18,12 @@ ROLE_PERMISSIONS = {
         "rt_registry.delete_rt",
         "rt_registry.view_rt",
         "rt_registry.view_officerprofile",
+        # Officer accounts: role and scope in the user admin (never superusers).
+        "rt_registry.add_officerprofile",
+        "rt_registry.change_officerprofile",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
         "assessments.add_cycle",
         "assessments.change_cycle",
         "assessments.view_cycle",
@@ -48,6 +54,17 @@ ROLE_PERMISSIONS = {
         # Sheets are read-only in the admin; reopening is scoring.reopen_sheet.
         "assessments.view_assessment",
         "assessments.view_score",
+        # Decision meeting (admin_meeting.py); decisions are written on the Keputusan page.
+        "assessments.add_meeting",
+        "assessments.change_meeting",
+        "assessments.delete_meeting",
+        "assessments.view_meeting",
+        "assessments.add_meetingattendee",
+        "assessments.change_meetingattendee",
+        "assessments.delete_meetingattendee",
+        "assessments.view_meetingattendee",
+        "assessments.view_decision",
+        "assessments.view_documentjob",
     ],
     PETUGAS_KECAMATAN: [
         "assessments.view_cycle",
@@ -72,6 +89,19 @@ ROLE_PERMISSIONS = {
     ],
     TIM_PENILAI: [],
 }
+
+# Awards and the decree (awards/README.md): DPMPPA drafts and finalises decrees and records
+# prize payments; kecamatan and kelurahan officers see the awards of their scope.
+ROLE_PERMISSIONS[ADMIN_DPMPPA] += [
+    "awards.view_award",
+    "awards.change_award",
+    "awards.add_decree",
+    "awards.change_decree",
+    "awards.delete_decree",
+    "awards.view_decree",
+]
+ROLE_PERMISSIONS[PETUGAS_KECAMATAN] += ["awards.view_award"]
+ROLE_PERMISSIONS[PETUGAS_KELURAHAN] += ["awards.view_award"]
 
 
 def _in_group(user, name):
