@@ -1,0 +1,126 @@
+from django import forms
+from django.contrib.admin import widgets as admin_widgets
+from django.utils import timezone
+
+from assessments.models import Cycle
+from awards.models import Award, Decree
+
+NUMBER_HELP = (
+    "Nomor dari register produk hukum, ditulis bebas dan tidak diurai oleh sistem. "
+    "Kota Jambi: «512 TAHUN 2026» (dicetak «NOMOR 512 TAHUN 2026»); pola lain, "
+    "mis. «100.3.3.2/Kep.512/DPMPPA/2026». Wajib diisi sebelum SK difinalkan."
+)
+
+SIGNATORY_TITLES = [
+    ("WALI KOTA JAMBI", "WALI KOTA JAMBI"),
+    ("Pj. WALI KOTA JAMBI", "Pj. WALI KOTA JAMBI (Penjabat)"),
+    ("Plt. WALI KOTA JAMBI", "Plt. WALI KOTA JAMBI (Pelaksana Tugas)"),
+]
+
+
+def check_paid_on(paid_on):
+    if paid_on and paid_on > timezone.localdate():
+        raise forms.ValidationError("Tanggal bayar tidak boleh di masa depan.")
+    return paid_on
+
+
+class AwardPaymentForm(forms.ModelForm):
+    """The payment fields of an award: the only ones that stay editable after the SK."""
+
+    class Meta:
+        model = Award
+        fields = ["payment_status", "paid_on", "payment_reference"]
+
+    def clean_paid_on(self):
+        return check_paid_on(self.cleaned_data.get("paid_on"))
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("payment_status")
+        if status == Award.PaymentStatus.DIBAYAR and not cleaned.get("paid_on"):
+            self.add_error("paid_on", "Isi tanggal bayar untuk penghargaan yang sudah dibayar.")
+        if status == Award.PaymentStatus.BELUM and (
+            cleaned.get("paid_on") or cleaned.get("payment_reference")
+        ):
+            self.add_error(
+                "payment_status",
+                "Tanggal dan referensi bayar hanya diisi bila status «Dibayar». "
+                "Kosongkan keduanya untuk membatalkan catatan pembayaran.",
+            )
+        return cleaned
+
+
+class MarkPaidForm(forms.Form):
+    """The intermediate page of the admin action «Tandai dibayar»."""
+
+    paid_on = forms.DateField(
+        label="Tanggal bayar",
+        widget=admin_widgets.AdminDateWidget,
+        help_text="Hari/bulan/tahun, mis. 05/12/2026.",
+    )
+    payment_reference = forms.CharField(
+        label="Referensi pembayaran",
+        max_length=100,
+        help_text="Nomor SP2D, bukti transfer atau kuitansi.",
+    )
+
+    def clean_paid_on(self):
+        return check_paid_on(self.cleaned_data.get("paid_on"))
+
+
+class DecreeCreateForm(forms.Form):
+    """«Buat draf SK»: the cycle whose meeting has decided."""
+
+    cycle = forms.ModelChoiceField(
+        label="Periode lomba",
+        queryset=Cycle.objects.filter(meeting__isnull=False).order_by("-year", "-period"),
+        help_text="Periode yang rapat penetapannya sudah memutuskan semua usulan.",
+    )
+
+
+class DecreeForm(forms.ModelForm):
+    signatory_title = forms.ChoiceField(label="Jabatan penanda tangan", choices=SIGNATORY_TITLES)
+
+    class Meta:
+        model = Decree
+        fields = [
+            "number",
+            "tentang",
+            "place",
+            "decided_on",
+            "signatory_name",
+            "signatory_title",
+            "menimbang",
+            "mengingat",
+            "memperhatikan",
+            "dictums",
+            "tembusan",
+            "budget_year",
+            "paper_size",
+        ]
+        help_texts = {
+            "number": NUMBER_HELP,
+            "signatory_name": "Nama lengkap tanpa gelar; dicetak dengan huruf kapital.",
+            "tentang": "Tanpa kata «tentang»; dicetak dengan huruf kapital pada judul.",
+            "menimbang": "Satu butir per baris, diawali «bahwa …»; huruf a, b, c diberi otomatis.",
+            "mengingat": "Satu dasar hukum per baris, urut menurut tingkatannya; nomor otomatis.",
+            "dictums": "Satu diktum per baris; label KESATU, KEDUA, … diberi otomatis.",
+            "tembusan": "Satu penerima per baris.",
+        }
+        widgets = {
+            "tentang": forms.Textarea(attrs={"rows": 2, "cols": 90}),
+            "menimbang": forms.Textarea(attrs={"rows": 8, "cols": 90}),
+            "mengingat": forms.Textarea(attrs={"rows": 8, "cols": 90}),
+            "memperhatikan": forms.Textarea(attrs={"rows": 2, "cols": 90}),
+            "dictums": forms.Textarea(attrs={"rows": 10, "cols": 90}),
+            "tembusan": forms.Textarea(attrs={"rows": 6, "cols": 90}),
+        }
+
+    def clean_number(self):
+        number = " ".join(self.cleaned_data.get("number", "").split())
+        if number and Decree.objects.filter(number=number).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"Nomor {number} sudah dipakai SK lain.")
+        return number
+
+    def clean_signatory_name(self):
+        return " ".join(self.cleaned_data["signatory_name"].split())

@@ -1,0 +1,146 @@
+"""Prize payments (uang pembinaan): recording them and the finance office's xlsx list.
+
+Payments continue after the decree is final: they are the one part of an award of a
+locked cycle that may still change (Award.FIELDS_WRITABLE_AFTER_LOCK)."""
+
+import io
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from awards.models import Award, Decree
+from rt_registry.templatetags.bantar import format_tanggal
+
+# A cell a spreadsheet would read as a formula: =, +, -, @ (and tab/CR, which Excel
+# strips before reading the rest).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value):
+    """Text for a cell, never a formula: "=HYPERLINK(…)" in an RT chair's name stays text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def record_payment(*, awards, paid_on, reference, by):
+    """Mark `awards` (already scoped by the caller) as paid on `paid_on`. Atomic: either
+    every award is recorded or none. Returns the number recorded."""
+    if paid_on is None:
+        raise ValidationError("Tanggal bayar wajib diisi.", code="no_date")
+    if paid_on > timezone.localdate():
+        raise ValidationError("Tanggal bayar tidak boleh di masa depan.", code="future_date")
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError("Referensi pembayaran wajib diisi.", code="no_reference")
+    now = timezone.now()
+    count = 0
+    with transaction.atomic():
+        for award in Award.objects.select_for_update().filter(pk__in=[a.pk for a in awards]):
+            award.payment_status = Award.PaymentStatus.DIBAYAR
+            award.paid_on = paid_on
+            award.payment_reference = reference
+            award.payment_recorded_by = by
+            award.payment_recorded_at = now
+            award.save()  # history keeps who changed what
+            count += 1
+    return count
+
+
+COLUMNS = [
+    ("No", 5),
+    ("Periode", 18),
+    ("Nomor SK", 24),
+    ("Kecamatan", 18),
+    ("Kelurahan", 20),
+    ("RT", 5),
+    ("Ketua RT", 24),
+    ("Jumlah KK", 10),
+    ("Kategori", 10),
+    ("Predikat", 22),
+    ("Uang Pembinaan (Rp)", 18),
+    ("Status", 14),
+    ("Tanggal Bayar", 16),
+    ("Referensi", 20),
+    ("Dicatat oleh", 16),
+]
+AMOUNT_FORMAT = "#,##0"
+
+
+def payments_queryset(awards):
+    return awards.select_related("proposal", "cycle", "payment_recorded_by").order_by(
+        "cycle__year",
+        "cycle__period",
+        "proposal__kecamatan_name",
+        "proposal__kelurahan_name",
+        "proposal__rt_number",
+    )
+
+
+def payments_xlsx(awards):
+    """The list for the finance office, from a (scoped) Award queryset: one row per award
+    and a totals row (all, paid, unpaid). Two queries whatever the number of rows."""
+    rows = list(payments_queryset(awards))
+    decree_numbers = dict(
+        Decree.objects.filter(cycle_id__in={a.cycle_id for a in rows}, status=Decree.Status.FINAL)
+        .order_by("finalised_at")
+        .values_list("cycle_id", "number")
+    )
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Pembayaran"
+    sheet.append(["Daftar Pembayaran Uang Pembinaan Kampung BANTAR Kota Jambi"])
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet.append([f"Dibuat {format_tanggal(timezone.localdate())}"])
+    sheet.append([])
+    sheet.append([name for name, _ in COLUMNS])
+    header_row = sheet.max_row
+    for index, (_, width) in enumerate(COLUMNS, start=1):
+        sheet.cell(row=header_row, column=index).font = Font(bold=True)
+        sheet.cell(row=header_row, column=index).alignment = Alignment(wrap_text=True)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    total = paid = Decimal(0)
+    for number, award in enumerate(rows, start=1):
+        proposal = award.proposal
+        recorder = award.payment_recorded_by
+        sheet.append(
+            [
+                number,
+                cell_text(str(award.cycle)),
+                cell_text(decree_numbers.get(award.cycle_id, "")),
+                cell_text(proposal.kecamatan_name),
+                cell_text(proposal.kelurahan_name),
+                f"{proposal.rt_number:02d}",
+                cell_text(proposal.ketua_name),
+                proposal.kk_count,
+                award.get_size_category_display(),
+                award.get_tier_display(),
+                int(award.prize_amount),
+                award.get_payment_status_display(),
+                award.paid_on.strftime("%d/%m/%Y") if award.paid_on else "",
+                cell_text(award.payment_reference),
+                cell_text(recorder.get_username() if recorder else ""),
+            ]
+        )
+        sheet.cell(row=sheet.max_row, column=11).number_format = AMOUNT_FORMAT
+        total += award.prize_amount
+        if award.payment_status == Award.PaymentStatus.DIBAYAR:
+            paid += award.prize_amount
+    sheet.append([])
+    for label, amount in (
+        (f"Jumlah ({len(rows)} RT)", total),
+        ("Sudah dibayar", paid),
+        ("Belum dibayar", total - paid),
+    ):
+        sheet.append([None] * 9 + [label, int(amount)])
+        sheet.cell(row=sheet.max_row, column=10).font = Font(bold=True)
+        sheet.cell(row=sheet.max_row, column=11).font = Font(bold=True)
+        sheet.cell(row=sheet.max_row, column=11).number_format = AMOUNT_FORMAT
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
