@@ -12,7 +12,6 @@ first time it is produced (by a download or a batch); regeneration is an explici
 """
 
 import io
-import re
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -32,9 +31,11 @@ PREDICATE = {
 
 
 def final_decree_for(cycle):
-    """The cycle's decree in force, or a ValidationError that says why there is none."""
+    """The cycle's decree in force (the latest final one that awards rather than revokes),
+    or a ValidationError that says why there is none."""
     decree = (
         Decree.objects.filter(cycle=cycle, status=Decree.Status.FINAL)
+        .exclude(correction=Decree.Correction.MENCABUT)
         .order_by("-decided_on", "-pk")
         .first()
     )
@@ -48,11 +49,11 @@ def final_decree_for(cycle):
 
 
 def decree_number_phrase(decree):
-    """'Nomor 123 Tahun 2024' from the free-text number: add the year unless it is there."""
+    """'Nomor 188 Tahun 2024': the number exactly as the decree prints it (awards/pdf.py)."""
     number = decree.number.strip()
-    if re.search(r"tahun|/", number, flags=re.IGNORECASE) or decree.decided_on is None:
-        return f"Nomor {number}"
-    return f"Nomor {number} Tahun {decree.decided_on.year}"
+    if number.upper().startswith("NOMOR"):
+        number = number[5:].strip()
+    return f"Nomor {number}"
 
 
 def display_code(code):

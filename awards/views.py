@@ -1,11 +1,304 @@
-from django.shortcuts import render
+"""Certificates for staff (/piagam/) and the public verification pages (/verifikasi/)."""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from assessments.models import Cycle, DocumentJob
+from awards import certificates, throttle
+from awards.models import Award, Decree
+from rt_registry import roles
+from rt_registry.models import Kecamatan, Kelurahan
+
+# --- Certificates (staff) --------------------------------------------------------------
+
+
+def ensure_certificate_user(user):
+    """Admin DPMPPA and kecamatan/kelurahan officers; everyone else gets a 404."""
+    if not (
+        roles.is_admin_dpmppa(user)
+        or roles.is_kecamatan_officer(user)
+        or roles.is_kelurahan_officer(user)
+    ):
+        raise Http404("Halaman tidak ditemukan.")
+
+
+def get_award_for_user(request, award_id):
+    ensure_certificate_user(request.user)
+    awards = Award.objects.visible_to(request.user).select_related("proposal", "cycle")
+    return get_object_or_404(awards, pk=award_id)
+
+
+def current_decree(cycle):
+    try:
+        return certificates.final_decree_for(cycle)
+    except ValidationError:
+        return None
+
+
+@login_required
+def certificate_cycles(request):
+    ensure_certificate_user(request.user)
+    cycles = (
+        Cycle.objects.filter(awards__in=Award.objects.visible_to(request.user))
+        .annotate(award_count=Count("awards"))
+        .order_by("-year", "-period")
+    )
+    return render(request, "awards/certificate_cycles.html", {"cycles": cycles})
+
+
+@login_required
+def certificate_list(request, cycle_id):
+    ensure_certificate_user(request.user)
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    awards = list(
+        certificates.awards_for_certificates(
+            Award.objects.visible_to(request.user).filter(cycle=cycle)
+        ).select_related("rt__kelurahan__kecamatan")
+    )
+    batches = batch_choices(request.user, cycle, awards)
+    jobs = {}
+    for job in DocumentJob.objects.filter(
+        kind="certificates", subject__in=[b["subject"] for b in batches]
+    ).order_by("-created_at"):
+        jobs.setdefault(job.subject, job)
+    for batch in batches:
+        batch["job"] = jobs.get(batch["subject"])
+    return render(
+        request,
+        "awards/certificate_list.html",
+        {
+            "cycle": cycle,
+            "awards": awards,
+            "decree": current_decree(cycle),
+            "batches": batches,
+            "is_admin": roles.is_admin_dpmppa(request.user),
+        },
+    )
+
+
+def batch_choices(user, cycle, awards):
+    """The batches this user may start: the whole cycle (Admin DPMPPA), each kecamatan
+    and kelurahan of their scope that has awards. Built from the awards already loaded."""
+    choices = []
+    if roles.is_admin_dpmppa(user) and awards:
+        choices.append(
+            {"scope": "cycle", "area": None, "label": f"Semua RT ({len(awards)})", "count": 0}
+        )
+    areas = {}
+    for award in awards:
+        kelurahan = award.rt.kelurahan
+        kecamatan = kelurahan.kecamatan
+        if not roles.is_kelurahan_officer(user) or roles.is_admin_dpmppa(user):
+            key = ("kecamatan", kecamatan.pk)
+            areas.setdefault(key, {"label": f"Kecamatan {kecamatan.name}", "count": 0})
+            areas[key]["count"] += 1
+        key = ("kelurahan", kelurahan.pk)
+        areas.setdefault(key, {"label": f"Kelurahan {kelurahan.name}", "count": 0})
+        areas[key]["count"] += 1
+    for (scope, area_id), area in areas.items():
+        choices.append({"scope": scope, "area": area_id, **area})
+    for choice in choices:
+        if choice["scope"] == "cycle":
+            choice["subject"] = f"certificates:cycle:{cycle.pk}"
+        else:
+            choice["subject"] = f"certificates:{choice['scope']}:{cycle.pk}:{choice['area']}"
+            choice["label"] += f" ({choice['count']})"
+    return choices
+
+
+def ensure_batch_allowed(user, scope, area_id):
+    """Scope check on the server for a batch request; 404 outside the user's reach."""
+    if scope == "cycle" and roles.is_admin_dpmppa(user):
+        return None
+    if scope == "kecamatan":
+        area = Kecamatan.objects.visible_to(user).filter(pk=area_id).first()
+        # A kelurahan officer sees their kecamatan's name, but not its other kelurahan.
+        if area is not None and not (
+            roles.is_kelurahan_officer(user) and not roles.is_admin_dpmppa(user)
+        ):
+            return area
+    if scope == "kelurahan":
+        area = Kelurahan.objects.visible_to(user).filter(pk=area_id).first()
+        if area is not None:
+            return area
+    raise Http404("Wilayah tidak ditemukan.")
+
+
+@login_required
+@require_POST
+def certificate_batch(request, cycle_id):
+    ensure_certificate_user(request.user)
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    scope = request.POST.get("scope", "")
+    area_id = request.POST.get("area") or None
+    if scope not in ("cycle", "kecamatan", "kelurahan") or (scope != "cycle" and not area_id):
+        raise Http404("Wilayah tidak ditemukan.")
+    area = ensure_batch_allowed(request.user, scope, area_id)
+    back = reverse("awards:certificate-list", args=[cycle.pk])
+    try:
+        certificates.final_decree_for(cycle)
+        awards = certificates.batch_awards(
+            cycle_id=cycle.pk, scope=scope, area_id=area.pk if area else None
+        )
+        if not awards.exists():
+            raise ValidationError("Tidak ada RT penerima piagam di wilayah ini.")
+        subject = certificates.batch_subject(cycle=cycle, scope=scope, area=area)
+        from assessments.jobs import start_document_job
+
+        job = start_document_job(kind="certificates", subject=subject, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    return redirect("assessments:document-job", job.pk)
+
+
+@login_required
+def certificate_download(request, award_id):
+    award = get_award_for_user(request, award_id)
+    try:
+        data = certificates.certificate_pdf_for_award(award)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("awards:certificate-list", award.cycle_id)
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = certificates.certificate_filename(award)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def certificate_regenerate(request, award_id):
+    award = get_award_for_user(request, award_id)
+    if not roles.is_admin_dpmppa(request.user):
+        raise Http404("Halaman tidak ditemukan.")
+    try:
+        certificates.certificate_pdf_for_award(award, regenerate=True)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Piagam RT {award.proposal.rt_number:02d} {award.proposal.kelurahan_name} "
+            "dibuat ulang; sidik jari (SHA-256) yang baru tampil di halaman verifikasi.",
+        )
+    return redirect("awards:certificate-list", award.cycle_id)
+
+
+# --- Public verification ---------------------------------------------------------------
+
+
+def normalise_code(raw):
+    """'abcde-fghjk', ' ABCDE FGHJK ' and 'ABCDE.FGHJK' are one code."""
+    return re.sub(r"[^0-9A-Za-z]", "", raw or "").upper()
 
 
 def verify_form(request):
-    # Placeholder until verification lands (issue 4).
+    raw = request.GET.get("kode")
+    if raw is not None:
+        code = normalise_code(raw)
+        if code:
+            return redirect("awards:verify", code=code)
+        messages.error(request, "Masukkan kode verifikasi yang tercetak di bawah kode QR.")
     return render(request, "awards/verify_form.html", {})
 
 
 def verify(request, code):
-    # Placeholder until verification lands (issue 4).
-    return render(request, "awards/verify_form.html", {})
+    canonical = normalise_code(code)
+    if not canonical:
+        return redirect("awards:verify-form")
+    if canonical != code:
+        return redirect("awards:verify", code=canonical)
+    if throttle.is_throttled(request):
+        return render(request, "awards/verify_throttled.html", {}, status=429)
+    award = Award.objects.select_related("proposal", "cycle").filter(certificate_code=code).first()
+    if award is not None:
+        context = certificate_context(award)
+        if context is not None:
+            return render(request, "awards/verify_certificate.html", context)
+    else:
+        decree = (
+            Decree.objects.select_related("cycle")
+            .filter(verification_code=code)
+            .exclude(status=Decree.Status.DRAFT)
+            .first()
+        )
+        if decree is not None:
+            return render(request, "awards/verify_decree.html", decree_context(decree))
+    throttle.record_miss(request)
+    return render(request, "awards/verify_unknown.html", {"code": code}, status=404)
+
+
+def revoking_decree(decree):
+    return decree.amendments.filter(status=Decree.Status.FINAL).order_by("decided_on", "pk").first()
+
+
+def certificate_context(award):
+    """What the certificate says and whether it stands; None while its cycle has no
+    final or revoked decree (a certificate cannot have been issued: not verifiable)."""
+    decrees = list(
+        Decree.objects.filter(cycle_id=award.cycle_id)
+        .exclude(status=Decree.Status.DRAFT)
+        .order_by("-decided_on", "-pk")
+    )
+    decree = next(
+        (
+            d
+            for d in decrees
+            if d.status == Decree.Status.FINAL and d.correction != Decree.Correction.MENCABUT
+        ),
+        None,
+    )
+    revoked = None
+    if decree is None:
+        revoked = next((d for d in decrees if d.status == Decree.Status.REVOKED), None)
+        if revoked is None:
+            return None
+    shown = decree or revoked
+    return {
+        "award": award,
+        "proposal": award.proposal,
+        "recipient_lines": certificates.recipient_lines(award),
+        "predicate": " ".join(certificates.predicate_lines(award)),
+        "decree": shown,
+        "decree_number": certificates.decree_number_phrase(shown),
+        "revoked": revoked,
+        "revoked_by": revoking_decree(revoked) if revoked else None,
+        "code": certificates.display_code(award.certificate_code),
+    }
+
+
+def decree_context(decree):
+    decree = Decree.objects.select_related("cycle", "amends").get(pk=decree.pk)
+    totals = Award.objects.filter(cycle_id=decree.cycle_id).aggregate(
+        count=Count("pk"), total=Sum("prize_amount")
+    )
+    revoked = decree.status == Decree.Status.REVOKED
+    return {
+        "decree": decree,
+        "decree_number": certificates.decree_number_phrase(decree),
+        "award_count": totals["count"],
+        "prize_total": totals["total"] or 0,
+        "revoked": revoked,
+        "revoked_by": revoking_decree(decree) if revoked else None,
+        "basis_changed": None if revoked else basis_changed_or_none(decree),
+        "corrects": decree.amends if decree.amends_id else None,
+        "code": certificates.display_code(decree.verification_code),
+    }
+
+
+def basis_changed_or_none(decree):
+    """True/False from awards.issuing; None when it cannot be checked (no fingerprint)."""
+    if not decree.basis_fingerprint:
+        return None
+    from awards.issuing import basis_changed
+
+    return basis_changed(decree)

@@ -142,9 +142,10 @@ def make_decree(
     amends=None,
     correction="",
     lock_cycle=True,
+    **fields,
 ):
-    """A decree written directly (no PDF, no fingerprint). A FINAL one locks the cycle
-    unless lock_cycle=False, as awards.issuing.finalise_decree does."""
+    """A decree written directly (no PDF; `fields` may set pdf_sha256, basis_fingerprint…).
+    A FINAL one locks the cycle unless lock_cycle=False, as finalise_decree does."""
     import datetime
 
     from awards.models import Decree
@@ -170,12 +171,12 @@ def make_decree(
         paper_size=paper_size,
         amends=amends,
         correction=correction,
+        **fields,
     )
     if status == "FINAL" and lock_cycle and not cycle.is_locked:
         cycle.is_locked = True
         cycle.save()
     return decree
-
 
 
 # --- A decided cycle, ready for awards and the decree (awards.issuing) -----------------

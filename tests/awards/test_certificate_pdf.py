@@ -52,8 +52,8 @@ def test_certificate_names_rt_category_and_decree(cycle, award):
     assert reader.metadata.title.startswith("Piagam Penghargaan Kampung BANTAR")
 
 
-def test_certificate_adds_the_year_to_a_bare_decree_number(cycle, award):
-    factories.make_decree(cycle=cycle, number="42")
+def test_certificate_cites_the_decree_number_as_typed(cycle, award):
+    factories.make_decree(cycle=cycle, number="Nomor 42 Tahun 2024")
 
     _, pages = pdf_text(certificates.render_certificate_pdf([award]))
 

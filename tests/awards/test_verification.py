@@ -1,0 +1,244 @@
+"""Public verification: /verifikasi/ and /verifikasi/<code> for certificates and decrees."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from awards import certificates
+from awards.issuing import compute_basis_fingerprint
+from awards.models import Decree
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def cycle():
+    return factories.make_cycle(year=2024, period=1, stage="DITETAPKAN")
+
+
+@pytest.fixture
+def award(cycle):
+    return factories.make_winner(
+        cycle=cycle, kelurahan="Buluran Kenali", number=5, kk_count=132, ketua_name="Sutrisno"
+    )
+
+
+def verify_url(code):
+    return reverse("awards:verify", kwargs={"code": code})
+
+
+def test_certificate_page_shows_what_the_paper_says(client, cycle, award):
+    factories.make_decree(cycle=cycle, number="188 TAHUN 2024")
+
+    response = client.get(verify_url(award.certificate_code))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Piagam terdaftar dan berlaku" in html
+    assert "RUKUN TETANGGA (RT) 05" in html
+    assert "KELURAHAN BULURAN KENALI" in html
+    assert "KECAMATAN TELANAIPURA" in html
+    assert "KATEGORI BESAR TAHUN 2024 PERIODE I" in html
+    assert "Rp 10.000.000" in html
+    assert "Nomor 188 TAHUN 2024 tanggal 19 Agustus 2024" in html
+    assert "Sutrisno" in html
+    assert "belum diterbitkan secara digital" in html
+
+
+def test_certificate_page_shows_the_stored_file_sha256(client, cycle, award):
+    factories.make_decree(cycle=cycle)
+    certificates.certificate_pdf_for_award(award)
+    award.refresh_from_db()
+
+    response = client.get(verify_url(award.certificate_code))
+
+    assert award.certificate_sha256
+    assert award.certificate_sha256 in response.content.decode()
+
+
+def test_verification_needs_no_login(client, cycle, award):
+    factories.make_decree(cycle=cycle)
+
+    response = client.get(verify_url(award.certificate_code))
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_unknown_code_says_so_in_indonesian_with_404(client):
+    response = client.get(verify_url("ZZZZZZZZZZ"))
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Kode tidak ditemukan" in html
+    assert "ZZZZZZZZZZ" in html
+
+
+def test_code_is_normalised_from_case_spaces_and_dashes(client, cycle, award):
+    factories.make_decree(cycle=cycle)
+    code = award.certificate_code
+    typed = f" {code[:5].lower()}-{code[5:].lower()} "
+
+    response = client.get(reverse("awards:verify-form"), {"kode": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == verify_url(code)
+    messy = client.get(verify_url(f"{code[:5].lower()}-{code[5:]}"))
+    assert messy.status_code == 302 and messy["Location"] == verify_url(code)
+
+
+def test_empty_form_asks_for_a_code(client):
+    response = client.get(reverse("awards:verify-form"), {"kode": " - "})
+
+    assert response.status_code == 200
+    assert "Masukkan kode verifikasi" in response.content.decode()
+
+
+def test_form_page_opens_without_login(client):
+    response = client.get(reverse("awards:verify-form"))
+
+    assert response.status_code == 200
+    assert 'name="kode"' in response.content.decode()
+
+
+def test_draft_decree_is_not_verifiable(client, cycle):
+    decree = factories.make_decree(cycle=cycle, status="DRAFT")
+
+    response = client.get(verify_url(decree.verification_code))
+
+    assert response.status_code == 404
+
+
+def test_certificate_of_a_cycle_with_only_a_draft_decree_is_not_verifiable(client, cycle, award):
+    factories.make_decree(cycle=cycle, status="DRAFT")
+
+    response = client.get(verify_url(award.certificate_code))
+
+    assert response.status_code == 404
+
+
+def test_decree_page_shows_number_date_count_total_and_sha(client, cycle, award):
+    factories.make_winner(cycle=cycle, kelurahan="Telanaipura", number=3, kk_count=40)
+    decree = factories.make_decree(
+        cycle=cycle,
+        number="188 TAHUN 2024",
+        pdf_sha256="ab" * 32,
+        basis_fingerprint=compute_basis_fingerprint(cycle),
+    )
+
+    response = client.get(verify_url(decree.verification_code))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "SK terdaftar dan berlaku" in html
+    assert "Nomor 188 TAHUN 2024" in html
+    assert "19 Agustus 2024" in html
+    assert "Penetapan Rukun Tetangga Pemenang" in html
+    assert "2 RT" in html
+    assert "Rp 15.000.000" in html
+    assert "ab" * 32 in html
+    assert "Data penilaian tidak berubah sejak SK ditetapkan" in html
+
+
+def test_decree_page_warns_when_the_basis_changed(client, cycle, award):
+    decree = factories.make_decree(cycle=cycle, basis_fingerprint="0" * 64)
+
+    html = client.get(verify_url(decree.verification_code)).content.decode()
+
+    assert "Data penilaian tidak berubah" not in html
+    assert "Peringatan: data penilaian" in html
+
+
+def test_revoked_decree_says_so_and_names_the_revoking_decree(client, cycle, award):
+    old = factories.make_decree(cycle=cycle, status="REVOKED", number="188 TAHUN 2024")
+    factories.make_decree(
+        cycle=cycle,
+        number="201 TAHUN 2024",
+        decided_on=old.decided_on.replace(month=10, day=1),
+        amends=old,
+        correction=Decree.Correction.MENCABUT,
+    )
+
+    response = client.get(verify_url(old.verification_code))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "SK INI TELAH DICABUT" in html
+    assert "Nomor 201 TAHUN 2024" in html
+    assert "1 Oktober 2024" in html
+    assert "SK terdaftar dan berlaku" not in html
+
+
+def test_certificate_under_a_revoked_decree_says_it_no_longer_stands(client, cycle, award):
+    old = factories.make_decree(cycle=cycle, status="REVOKED", number="188 TAHUN 2024")
+    factories.make_decree(
+        cycle=cycle, number="201 TAHUN 2024", amends=old, correction=Decree.Correction.MENCABUT
+    )
+
+    html = client.get(verify_url(award.certificate_code)).content.decode()
+
+    assert "PIAGAM INI TIDAK BERLAKU" in html
+    assert "Nomor 188 TAHUN 2024" in html
+    assert "Nomor 201 TAHUN 2024" in html
+    assert "Piagam terdaftar dan berlaku" not in html
+
+
+def test_certificate_after_an_amending_decree_cites_the_amendment(client, cycle, award):
+    old = factories.make_decree(cycle=cycle, number="188 TAHUN 2024")
+    factories.make_decree(
+        cycle=cycle,
+        number="201 TAHUN 2024",
+        decided_on=old.decided_on.replace(month=10, day=1),
+        amends=old,
+        correction=Decree.Correction.MENGUBAH,
+    )
+
+    html = client.get(verify_url(award.certificate_code)).content.decode()
+
+    assert "Piagam terdaftar dan berlaku" in html
+    assert "Nomor 201 TAHUN 2024 tanggal 1 Oktober 2024" in html
+
+
+def test_repeated_unknown_codes_are_throttled_per_address(client, settings, cycle, award):
+    settings.VERIFY_MISS_LIMIT = 3
+    factories.make_decree(cycle=cycle)
+    for i in range(3):
+        assert client.get(verify_url(f"AAAAAAAAA{i + 2}")).status_code == 404
+
+    blocked = client.get(verify_url(award.certificate_code))
+    other_address = client.get(verify_url(award.certificate_code), REMOTE_ADDR="203.0.113.9")
+
+    assert blocked.status_code == 429
+    assert "Terlalu banyak percobaan" in blocked.content.decode()
+    assert other_address.status_code == 200
+
+
+def test_genuine_lookups_are_never_throttled(client, settings, cycle, award):
+    settings.VERIFY_MISS_LIMIT = 2
+    factories.make_decree(cycle=cycle)
+
+    statuses = {client.get(verify_url(award.certificate_code)).status_code for _ in range(5)}
+
+    assert statuses == {200}
+
+
+def test_throttle_uses_the_proxys_forwarded_address_not_a_forged_one(client, settings):
+    settings.VERIFY_MISS_LIMIT = 2
+    # Behind our proxy (REMOTE_ADDR 127.0.0.1) the last X-Forwarded-For entry is the client;
+    # the client may prepend anything, it does not change the last entry.
+    for forged in ("1.1.1.1", "2.2.2.2"):
+        client.get(verify_url("AAAAAAAAAA"), HTTP_X_FORWARDED_FOR=f"{forged}, 198.51.100.7")
+
+    same_client = client.get(verify_url("AAAAAAAAAB"), HTTP_X_FORWARDED_FOR="198.51.100.7")
+    other_client = client.get(verify_url("AAAAAAAAAB"), HTTP_X_FORWARDED_FOR="198.51.100.8")
+
+    assert same_client.status_code == 429
+    assert other_client.status_code == 404
