@@ -7,9 +7,9 @@ from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import cycles, proposals
+from assessments.admin_common import ReadOnlyHistoryAdmin, message_errors
 from assessments.forms import ConflictForm, CycleForm, TeamAreaForm, TeamForm, TeamMemberForm
 from assessments.models import (
     ConflictOfInterest,
@@ -22,28 +22,6 @@ from assessments.models import (
     TeamMember,
 )
 from rt_registry import roles
-
-
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """History is for reading: a revert would bypass the workflow functions."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied("Riwayat tidak dapat dikembalikan dari sini.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-def error_messages(error):
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
-
-
-def message_errors(request, error):
-    for message in error_messages(error):
-        messages.error(request, message)
-
 
 # --- Cycle -------------------------------------------------------------------------------
 

@@ -10,9 +10,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from assessments import proposals as flow
-from assessments.admin import ReadOnlyHistoryAdmin, message_errors
+from assessments.admin_common import ReadOnlyHistoryAdmin, action_page, message_errors
 from assessments.forms import (
-    ChooseCycleForm,
     ChooseTeamForm,
     ImportForm,
     ProposalAddForm,
@@ -41,22 +40,6 @@ DETAIL_FIELDS = [
     "verified_at",
     "rt_history",
 ]
-
-
-def _action_page(modeladmin, request, queryset, *, template, title, form, action):
-    return TemplateResponse(
-        request,
-        template,
-        {
-            **modeladmin.admin_site.each_context(request),
-            "opts": modeladmin.model._meta,
-            "title": title,
-            "form": form,
-            "queryset": queryset,
-            "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        },
-    )
 
 
 @admin.register(Proposal)
@@ -374,7 +357,7 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
             else:
                 messages.success(request, f"{len(done)} usulan dikembalikan ke kelurahan.")
             return None
-        return _action_page(
+        return action_page(
             self,
             request,
             queryset,
@@ -400,7 +383,7 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
             else:
                 messages.success(request, f"{len(done)} usulan ditugaskan ke {team.name}.")
             return None
-        return _action_page(
+        return action_page(
             self,
             request,
             queryset,
@@ -418,50 +401,3 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
             message_errors(request, error)
         else:
             messages.success(request, f"{len(done)} usulan dilepas dari tim.")
-
-
-# --- The action on the RT changelist ("Usulkan RT terpilih") ------------------------------
-
-
-@admin.action(description="Usulkan RT terpilih")
-def propose_selected_rts(modeladmin, request, queryset):
-    """Added to RTAdmin.actions (rt_registry/admin.py). Proposes the selected RTs in the
-    cycle in Usulan (asks which one when several are open), all or none."""
-    if not request.user.has_perm("assessments.add_proposal"):
-        messages.error(request, "Anda tidak berhak mengusulkan RT.")
-        return None
-    open_cycles = flow.proposing_cycles()
-    if not open_cycles.exists():
-        messages.error(request, "Tidak ada periode lomba yang sedang di tahap Usulan.")
-        return None
-    form = ChooseCycleForm(request.POST if "apply" in request.POST else None)
-    if open_cycles.count() == 1 and not form.is_bound:
-        cycle = open_cycles.get()
-    elif form.is_bound and form.is_valid():
-        cycle = form.cleaned_data["cycle"]
-    else:
-        return _action_page(
-            modeladmin,
-            request,
-            queryset,
-            template="admin/assessments/propose_rts.html",
-            title="Usulkan RT terpilih",
-            form=form,
-            action="propose_selected_rts",
-        )
-    try:
-        created = flow.propose_rts(cycle=cycle, rts=list(queryset), by=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        message_errors(request, error)
-        messages.warning(request, "Tidak ada RT yang diusulkan; perbaiki pilihan lalu ulangi.")
-        return None
-    messages.success(
-        request,
-        format_html(
-            '{} RT diusulkan pada periode {}. <a href="{}">Lihat daftar usulan</a>.',
-            len(created),
-            cycle,
-            reverse("admin:assessments_proposal_changelist") + f"?cycle__id__exact={cycle.pk}",
-        ),
-    )
-    return None

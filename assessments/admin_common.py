@@ -1,0 +1,97 @@
+"""Admin pieces shared by the assessments admin modules, and the "Usulkan RT terpilih"
+action that rt_registry/admin.py adds to the RT changelist. Imports no admin module, so
+the registry admin can import it without a cycle."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments import proposals as flow
+from assessments.forms import ChooseCycleForm
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History is for reading: a revert would bypass the workflow functions."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Riwayat tidak dapat dikembalikan dari sini.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def error_messages(error):
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+def message_errors(request, error):
+    for message in error_messages(error):
+        messages.error(request, message)
+
+
+def action_page(modeladmin, request, queryset, *, template, title, form, action):
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": modeladmin.model._meta,
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+# --- The action on the RT changelist ("Usulkan RT terpilih") ------------------------------
+
+
+@admin.action(description="Usulkan RT terpilih")
+def propose_selected_rts(modeladmin, request, queryset):
+    """Added to RTAdmin.actions (rt_registry/admin.py). Proposes the selected RTs in the
+    cycle in Usulan (asks which one when several are open), all or none."""
+    if not request.user.has_perm("assessments.add_proposal"):
+        messages.error(request, "Anda tidak berhak mengusulkan RT.")
+        return None
+    open_cycles = flow.proposing_cycles()
+    if not open_cycles.exists():
+        messages.error(request, "Tidak ada periode lomba yang sedang di tahap Usulan.")
+        return None
+    form = ChooseCycleForm(request.POST if "apply" in request.POST else None)
+    if open_cycles.count() == 1 and not form.is_bound:
+        cycle = open_cycles.get()
+    elif form.is_bound and form.is_valid():
+        cycle = form.cleaned_data["cycle"]
+    else:
+        return action_page(
+            modeladmin,
+            request,
+            queryset,
+            template="admin/assessments/propose_rts.html",
+            title="Usulkan RT terpilih",
+            form=form,
+            action="propose_selected_rts",
+        )
+    try:
+        created = flow.propose_rts(cycle=cycle, rts=list(queryset), by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        message_errors(request, error)
+        messages.warning(request, "Tidak ada RT yang diusulkan; perbaiki pilihan lalu ulangi.")
+        return None
+    messages.success(
+        request,
+        format_html(
+            '{} RT diusulkan pada periode {}. <a href="{}">Lihat daftar usulan</a>.',
+            len(created),
+            cycle,
+            reverse("admin:assessments_proposal_changelist") + f"?cycle__id__exact={cycle.pk}",
+        ),
+    )
+    return None
