@@ -65,7 +65,7 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
         ("team", ScopedRelatedFilter),
     ]
     search_fields = ["kelurahan_name", "kecamatan_name", "ketua_name"]
-    list_select_related = ["cycle", "team"]
+    list_select_related = ["cycle", "team__cycle"]
     actions = ["verify_selected", "return_selected", "assign_selected", "unassign_selected"]
     change_form_template = "admin/assessments/proposal/change_form.html"
     change_list_template = "admin/assessments/proposal/change_list.html"
