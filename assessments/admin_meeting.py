@@ -87,11 +87,14 @@ class MeetingAdmin(ReadOnlyHistoryAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.cycle.is_locked:
-            return [*self.form.Meta.fields, *self.readonly_fields]
         if obj is not None:
             return ["cycle", *self.readonly_fields]  # a meeting belongs to one cycle for good
         return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # Once the SK is final the meeting is a record: view only.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not obj.cycle.is_locked)
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
