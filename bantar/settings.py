@@ -155,6 +155,21 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+# django-import-export (RT import/export: rt_registry/resources.py, admin_scope.py).
+# The file waiting between preview and confirm is kept under MEDIA_ROOT, which every
+# server process shares (the default is a temp file of the process that served the preview).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# Without these, anyone who reaches an admin page may import and export its model.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# The package's own formula escaping only drops a leading "=" (not +, -, @) and turns
+# every number into text; resources escape instead (rt_registry.resources.FormulaEscapingMixin).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# Formats (.csv and .xlsx only) are set per admin: the setting wants classes, not paths.
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

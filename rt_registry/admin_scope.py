@@ -1,17 +1,25 @@
 """Row scope for the admin: one mixin, every path through `visible_to(user)`.
 
 Django's admin leaks rows by default in places people forget: foreign-key choices (and
-the ids a POST may carry), autocomplete, related list filters, object URLs and imports.
-Each is closed here on the server, not in the template."""
+the ids a POST may carry), autocomplete, related list filters, object URLs, bulk delete
+and imports/exports. Each is closed here on the server, not in the template."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.template.response import TemplateResponse
+from import_export.results import RowResult
+
+PENDING_IMPORTS_SESSION_KEY = "bantar_pending_imports"
 
 
 def scoped(model, user):
     """`model.objects.visible_to(user)` where the model is scoped, else all rows."""
-    queryset = model._default_manager.all()
+    return scoped_queryset(model._default_manager.all(), user)
+
+
+def scoped_queryset(queryset, user):
     if hasattr(queryset, "visible_to"):
         return queryset.visible_to(user)
     return queryset
@@ -19,6 +27,7 @@ def scoped(model, user):
 
 class ScopedAdminMixin:
     def get_queryset(self, request):
+        # The autocomplete view of *this* admin also lists rows from here.
         return scoped_queryset(super().get_queryset(request), request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -54,16 +63,117 @@ class ScopedAdminMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # Last line of defence: what was saved must still lie in the user's scope.
+        # Last line of defence: what was saved must still lie in the user's scope. The
+        # admin's change view runs in a transaction, so raising here undoes the save.
         if not self.in_scope(request, obj):
             raise PermissionDenied("Data di luar wilayah Anda tidak dapat disimpan.")
 
-
-def scoped_queryset(queryset, user):
-    if hasattr(queryset, "visible_to"):
-        return queryset.visible_to(user)
-    return queryset
+    def delete_queryset(self, request, queryset):
+        # The bulk "delete selected" action: only rows inside the scope, whatever was posted.
+        super().delete_queryset(request, scoped_queryset(queryset, request.user))
 
 
-class ScopedRelatedFilter(admin.RelatedOnlyFieldListFilter):
-    """Related filter listing only values present in the (scoped) changelist."""
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """Related list filter offering only the values inside the user's scope (Django's
+    own lists every row of the related table)."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = self.choice_queryset(field, request)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+    def choice_queryset(self, field, request):
+        return scoped(field.related_model, request.user)
+
+
+class ScopedImportExportMixin:
+    """django-import-export on a scoped admin. Its resources ignore the admin's queryset,
+    its permission checks default to "anyone with admin access", its confirm step commits
+    the valid rows of a file with errors, and it trusts the posted name of the pending
+    file. Each is closed here; the resource receives `user` and scopes itself."""
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {"user": request.user}
+
+    def has_import_permission(self, request):
+        # Import creates and updates rows: it needs both.
+        opts = self.opts
+        return all(
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+            for action in ("add", "change")
+        )
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs.pop("request", None)
+        # Whole file or nothing, also at the confirm step.
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            # Only the user who previewed a file may confirm it.
+            pending = request.session.get(PENDING_IMPORTS_SESSION_KEY, [])
+            request.session[PENDING_IMPORTS_SESSION_KEY] = [
+                *pending[-9:],
+                initial["import_file_name"],
+            ]
+        return initial
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        upload = request.FILES.get("import_file")
+        context = getattr(response, "context_data", None) or {}
+        stored = getattr(upload, "tmp_storage_name", None)
+        if stored and "confirm_form" not in context:
+            # Previewed with errors: nothing will be confirmed, drop the stored copy.
+            self._tmp_storage(stored).remove()
+        return response
+
+    def process_import(self, request, **kwargs):
+        name = request.POST.get("import_file_name", "")
+        if name not in request.session.get(PENDING_IMPORTS_SESSION_KEY, []):
+            raise PermissionDenied("Berkas impor ini tidak berasal dari pratinjau Anda.")
+        return super().process_import(request, **kwargs)
+
+    def process_result(self, result, request):
+        pending = request.session.get(PENDING_IMPORTS_SESSION_KEY, [])
+        name = request.POST.get("import_file_name", "")
+        request.session[PENDING_IMPORTS_SESSION_KEY] = [n for n in pending if n != name]
+        if result.has_errors() or result.has_validation_errors():
+            # Rolled back (the data changed since the preview): show why, claim nothing.
+            context = self.admin_site.each_context(request)
+            context.update(
+                self.get_import_context_data(),
+                title="Impor dibatalkan",
+                opts=self.model._meta,
+                result=result,
+                form=self.get_import_form_class(request)(
+                    self.get_import_formats(), self.get_import_resource_classes(request)
+                ),
+                import_error_display=self.import_error_display,
+            )
+            messages.error(request, "Impor dibatalkan: tidak ada data yang disimpan.")
+            return TemplateResponse(request, [self.import_template_name], context)
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            f"Impor selesai: {totals[RowResult.IMPORT_TYPE_NEW]} baru, "
+            f"{totals[RowResult.IMPORT_TYPE_UPDATE]} diubah, "
+            f"{totals[RowResult.IMPORT_TYPE_SKIP]} tidak berubah.",
+        )
+
+    def get_export_filename(self, request, queryset, file_format):
+        return super().get_export_filename(request, queryset, file_format).lower()
+
+    def _tmp_storage(self, name):
+        return self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
