@@ -116,7 +116,8 @@ def _write_sheet_locked(
         previous = _sheets(proposal, assessor).filter(status=Assessment.Status.SENT).first()
         if previous is not None:
             previous.status = Assessment.Status.SUPERSEDED
-            previous.save(update_fields=["status", "updated_at"])
+            # Only the status moves: the sent version itself stays as it was sent.
+            previous.save(update_fields=["status"])
         sheet.status = Assessment.Status.SENT
         sheet.sent_at = timezone.now()
     sheet.save()

@@ -1,6 +1,7 @@
 """The assessor's tablet pages: their RTs, the scoring sheet and its JSON save."""
 
 import functools
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -76,10 +77,10 @@ def assigned_proposals(user):
 
 def search_proposals(proposals, query):
     """'RT 5 buluran' finds RT 05 in Buluran Kenali: numbers match the RT, words the areas."""
-    for word in query.lower().replace("rt", " ").split():
+    for word in re.findall(r"\d+|[^\W\d_]+", query.lower()):
         if word.isdigit():
             proposals = proposals.filter(rt_number=int(word))
-        elif word not in {"kel", "kel.", "kelurahan", "kec", "kec.", "kecamatan"}:
+        elif word not in {"rt", "kel", "kelurahan", "kec", "kecamatan"}:
             proposals = proposals.filter(
                 Q(kelurahan_name__icontains=word) | Q(kecamatan_name__icontains=word)
             )
