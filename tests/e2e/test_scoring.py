@@ -1,0 +1,145 @@
+"""An assessor scores on a tablet: taps, loses the connection, reloads, sends."""
+
+import pytest
+
+from assessments.models import Assessment, Indicator
+from rt_registry import roles
+from tests import factories
+from tests.e2e.conftest import login
+
+# The live server's flush would drop the migrated kelurahan and indicators for later tests.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+TABLET = {"width": 768, "height": 1024}
+LAPTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def proposal(assessor, rt_in_scope):
+    colleague = factories.make_user(username="penilai.dua", role=roles.TIM_PENILAI)
+    cycle = factories.make_cycle(stage="PENILAIAN")
+    team = factories.make_team(cycle=cycle, members=[assessor, colleague])
+    return factories.make_proposal(cycle=cycle, rt=rt_in_scope, status="DIVERIFIKASI", team=team)
+
+
+def codes(pillar_letter):
+    return [f"{pillar_letter}{n}" for n in range(1, 8)]
+
+
+def tap(page, code, value):
+    page.click(f"label[for=nilai-{code}-{value}]")
+
+
+def checked_codes(page):
+    return page.eval_on_selector_all(
+        "input.btn-check:checked", "els => els.map(e => e.id.split('-')[1])"
+    )
+
+
+def no_sideways_scroll(page):
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def open_sheet(page, proposal, viewport=TABLET):
+    page.set_viewport_size(viewport)
+    login(page, "penilai.uji", factories.PASSWORD)
+    page.wait_for_url("**/penilaian/")
+    page.goto(f"/penilaian/{proposal.pk}/")
+
+
+def test_assessor_scores_offline_reloads_and_sends_on_a_tablet(page, browser_context, proposal):
+    open_sheet(page, proposal)
+    assert no_sideways_scroll(page)
+    button = page.locator("label[for=nilai-B1-2]").bounding_box()
+    assert button["height"] >= 44 and button["width"] >= 44
+
+    for code in codes("B"):
+        tap(page, code, 2)
+    assert page.text_content("[data-subtotal=BERSIH]") == "14"
+    page.click("#save-draft")
+    page.wait_for_selector("#sheet-notice.alert-success")
+    draft = Assessment.objects.get()
+    assert (draft.status, draft.scores.count()) == ("DRAFT", 7)
+
+    browser_context.set_offline(True)
+    for code in codes("A"):
+        tap(page, code, 1)
+    page.click("#save-draft")
+    page.wait_for_selector("text=Tidak ada koneksi")
+    assert page.text_content("#total") == "21"
+
+    # The server stays unreachable for saves while the page comes back online and
+    # reloads, so what comes back can only come from the browser copy.
+    save_url = f"**/penilaian/{proposal.pk}/simpan/"
+    page.route(save_url, lambda route: route.abort())
+    browser_context.set_offline(False)
+    page.reload()
+    page.wait_for_selector("text=dipulihkan dari perangkat ini")
+    assert sorted(checked_codes(page)) == sorted(codes("B") + codes("A"))
+    assert page.text_content("[data-subtotal=AMAN]") == "7"
+    assert Assessment.objects.get().scores.count() == 7
+    page.unroute(save_url)
+
+    for code in codes("P"):
+        tap(page, code, 0)
+    assert page.text_content("#total") == "21"
+    page.click("#send-sheet")
+    page.click("#send-confirm-yes")
+    page.wait_for_selector("#sheet-status:has-text('Terkirim')")
+
+    sheet = Assessment.objects.get()
+    assert sheet.status == Assessment.Status.SENT
+    assert (
+        sheet.scores.count()
+        == Indicator.objects.filter(indicator_set=proposal.cycle.indicator_set).count()
+        == 21
+    )
+    assert sum(s.value for s in sheet.scores.all()) == 21
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('bantar:'))") == []
+    assert page.is_disabled("#nilai-B1-2")
+
+
+def test_send_with_missing_indicators_is_stopped_in_the_browser(page, proposal):
+    open_sheet(page, proposal)
+    tap(page, "B1", 2)
+    page.click("#send-sheet")
+    page.wait_for_selector("text=Belum dinilai: B2")
+    assert page.is_hidden("#send-confirm")
+    assert Assessment.objects.count() == 0
+
+
+def test_expired_session_asks_to_log_in_again_and_keeps_the_answers(
+    page, browser_context, proposal
+):
+    open_sheet(page, proposal)
+    tap(page, "B1", 2)
+    tap(page, "B2", 1)
+    browser_context.clear_cookies(name="sessionid")
+    page.click("#save-draft")
+    page.wait_for_selector("#login-again:visible")
+    assert Assessment.objects.count() == 0
+
+    with browser_context.expect_page() as new_tab:
+        page.click("#login-again a")
+    login_tab = new_tab.value
+    login_tab.fill("#id_username", "penilai.uji")
+    login_tab.fill("#id_password", factories.PASSWORD)
+    login_tab.click("button[type=submit]")
+    login_tab.wait_for_url(f"**/penilaian/{proposal.pk}/")
+    login_tab.close()
+
+    page.click("#save-draft")
+    page.wait_for_selector("#sheet-notice.alert-success")
+    assert page.is_hidden("#login-again")
+    sheet = Assessment.objects.get()
+    assert sorted(sheet.scores.values_list("value", flat=True)) == [1, 2]
+
+
+@pytest.mark.parametrize("viewport", [TABLET, LAPTOP], ids=["768x1024", "1280x800"])
+def test_pages_fit_the_screen_without_sideways_scrolling(page, proposal, viewport):
+    open_sheet(page, proposal, viewport)
+    assert no_sideways_scroll(page)
+    page.goto("/penilaian/")
+    assert no_sideways_scroll(page)
