@@ -336,3 +336,9 @@ def test_failed_batch_is_shown_and_leaves_no_file(cycle, final, admin_dpmppa, mo
     assert "WeasyPrint rusak" in job.error
     assert not job.file
     assert not Award.objects.exclude(certificate_sha256="").exists()
+
+
+def test_award_admin_links_to_the_certificates_page(client, kelurahan_officer, final):
+    html = login(client, kelurahan_officer).get("/admin/awards/award/").content.decode()
+
+    assert reverse("awards:certificate-cycles") in html
