@@ -325,7 +325,7 @@ class TeamAdmin(admin.ModelAdmin):
         team = get_object_or_404(Team.objects.select_related("cycle"), pk=pk)
         if not request.user.has_perm("assessments.assign_proposal"):
             raise PermissionDenied
-        form = TeamAreaForm(request.POST or None)
+        form = TeamAreaForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 assigned = proposals.assign_area_to_team(

@@ -261,7 +261,7 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
         obj = self.get_object(request, str(pk))
         if not self.has_verify_permission(request):
             raise PermissionDenied
-        form = ReasonForm(request.POST or None)
+        form = ReasonForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 flow.return_proposal(
@@ -287,7 +287,8 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
             raise PermissionDenied
         rt = obj.rt
         form = ResubmitForm(
-            request.POST or None, initial={"ketua_name": rt.ketua_name, "kk_count": rt.kk_count}
+            request.POST if request.method == "POST" else None,
+            initial={"ketua_name": rt.ketua_name, "kk_count": rt.kk_count},
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -309,7 +310,7 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         row_errors = []
         if request.method == "POST" and form.is_valid():
             try:
