@@ -99,8 +99,8 @@ class KelurahanFilter(ScopedRelatedFilter):
 
     kecamatan_parameter = "kelurahan__kecamatan__id__exact"
 
-    def choice_queryset(self, field, request):
-        queryset = super().choice_queryset(field, request)
+    def choice_queryset(self, field, request, model_admin):
+        queryset = super().choice_queryset(field, request, model_admin)
         kecamatan_id = request.GET.get(self.kecamatan_parameter, "")
         if kecamatan_id.isdigit():
             queryset = queryset.filter(kecamatan_id=kecamatan_id)

@@ -75,17 +75,22 @@ class ScopedAdminMixin:
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
     """Related list filter offering only the values inside the user's scope (Django's
-    own lists every row of the related table)."""
+    own lists every row of the related table). For a related model without a scope
+    (e.g. a team) it offers the values present in the user's (scoped) changelist."""
 
     def field_choices(self, field, request, model_admin):
-        queryset = self.choice_queryset(field, request)
+        queryset = self.choice_queryset(field, request, model_admin)
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
             queryset = queryset.order_by(*ordering)
         return [(obj.pk, str(obj)) for obj in queryset]
 
-    def choice_queryset(self, field, request):
-        return scoped(field.related_model, request.user)
+    def choice_queryset(self, field, request, model_admin):
+        related = field.related_model._default_manager.all()
+        if hasattr(related, "visible_to"):
+            return related.visible_to(request.user)
+        present = model_admin.get_queryset(request).values("%s__pk" % self.field_path)
+        return related.filter(pk__in=present)
 
 
 class ScopedImportExportMixin:
