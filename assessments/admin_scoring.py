@@ -7,11 +7,20 @@ from django.db.models import Count, Sum
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import Assessment, Score
 from assessments.scoring_forms import ReopenForm
 from rt_registry import roles
+from rt_registry.templatetags.bantar import format_tanggal
+
+
+def _when(moment):
+    if moment is None:
+        return "-"
+    local = timezone.localtime(moment)
+    return f"{format_tanggal(local)} pukul {local:%H.%M}"
 
 
 class ScoreInline(admin.TabularInline):
@@ -49,7 +58,7 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_display = (
         "proposal",
         "assessor_name",
-        "version",
+        "versi",
         "status",
         "total",
         "scored",
@@ -68,20 +77,21 @@ class AssessmentAdmin(admin.ModelAdmin):
     )
     list_select_related = ("proposal__cycle", "assessor")
     ordering = ("proposal__kecamatan_name", "proposal__kelurahan_name", "proposal__rt_number")
+    # The model's audit fields carry English names; these give the officers Indonesian ones.
     fields = (
-        "proposal",
-        "assessor",
-        "version",
+        "usulan",
+        "penilai",
+        "versi",
         "status",
         "visit_date",
         "general_note",
-        "client_token",
-        "created_at",
-        "updated_at",
         "sent_at",
-        "reopened_by",
-        "reopened_at",
+        "dibuka_kembali_oleh",
+        "dibuka_kembali_pada",
         "reopen_reason",
+        "dibuat",
+        "diubah",
+        "token",
     )
     readonly_fields = fields
     inlines = [ScoreInline]
@@ -101,6 +111,38 @@ class AssessmentAdmin(admin.ModelAdmin):
     @admin.display(description="penilai", ordering="assessor__username")
     def assessor_name(self, sheet):
         return sheet.assessor.get_full_name() or sheet.assessor.username
+
+    @admin.display(description="usulan")
+    def usulan(self, sheet):
+        return sheet.proposal
+
+    @admin.display(description="penilai")
+    def penilai(self, sheet):
+        return self.assessor_name(sheet)
+
+    @admin.display(description="versi", ordering="version")
+    def versi(self, sheet):
+        return sheet.version
+
+    @admin.display(description="dibuka kembali oleh")
+    def dibuka_kembali_oleh(self, sheet):
+        return sheet.reopened_by or "-"
+
+    @admin.display(description="dibuka kembali pada")
+    def dibuka_kembali_pada(self, sheet):
+        return _when(sheet.reopened_at)
+
+    @admin.display(description="dibuat")
+    def dibuat(self, sheet):
+        return _when(sheet.created_at)
+
+    @admin.display(description="terakhir diubah")
+    def diubah(self, sheet):
+        return _when(sheet.updated_at)
+
+    @admin.display(description="token tablet")
+    def token(self, sheet):
+        return sheet.client_token
 
     @admin.display(description="total (0–42)", ordering="total_value")
     def total(self, sheet):
