@@ -106,7 +106,7 @@ class Award(models.Model):
         if stored is None:
             cycle.ensure_editable()
         changed = {
-            f.attname
+            f.name
             for f in self._meta.concrete_fields
             if f.attname in stored and stored[f.attname] != _db_value(self, f)
         }
