@@ -60,7 +60,7 @@ class AwardAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "proposal__ketua_name",
         "payment_reference",
     ]
-    list_select_related = ["proposal", "cycle"]
+    list_select_related = ["proposal", "proposal__cycle", "cycle"]
     date_hierarchy = None
     actions = ["mark_paid", "download_payments"]
     fieldsets = [
