@@ -18,13 +18,13 @@ import datetime
 import random
 import uuid
 from collections import defaultdict
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from assessments.decisions import RULE, record_decisions
 from assessments.models import (
     Assessment,
     ConflictOfInterest,
@@ -39,6 +39,7 @@ from assessments.models import (
     Team,
     TeamMember,
 )
+from assessments.recap import build_recap
 from rt_registry.models import RT, Kelurahan, SizeCategory
 
 SEED = 20250701
@@ -153,6 +154,7 @@ def ensure_cycle(*, year, period, stages, settings_, by):
     for stage, date in stages:
         cycle.stage = stage
         cycle._history_user = by
+        cycle._change_reason = f"Tahap dipindahkan ke {Cycle.Stage(stage).label}"
         cycle._history_date = local_dt(date, 8)
         cycle.save()
     return cycle, True
@@ -279,36 +281,6 @@ def save_sheets(sheets):
     return len(created), len(scores)
 
 
-# --- recap for the decision (mean per indicator over the sent sheets) -------------------
-
-
-def recap_totals(cycle):
-    """{proposal_id: (total Decimal, {pillar: Decimal}, sheets)} from the sent sheets."""
-    sums = defaultdict(lambda: defaultdict(int))
-    sheets = defaultdict(set)
-    rows = Score.objects.filter(
-        assessment__proposal__cycle=cycle, assessment__status=Assessment.Status.SENT
-    ).values_list("assessment__proposal_id", "assessment_id", "indicator__pillar", "value")
-    for proposal_id, assessment_id, pillar, value in rows:
-        sums[proposal_id][pillar] += value
-        sheets[proposal_id].add(assessment_id)
-    result = {}
-    for proposal_id, pillars in sums.items():
-        n = Decimal(len(sheets[proposal_id]))
-        per_pillar = {p: Decimal(v) / n for p, v in pillars.items()}
-        total = sum(per_pillar.values(), Decimal(0))
-        result[proposal_id] = (total, per_pillar, int(n))
-    return result
-
-
-def rule_passes(cycle, total, per_pillar, indicators_per_pillar=7):
-    max_total = Decimal(2 * indicators_per_pillar * 3)
-    max_pillar = Decimal(2 * indicators_per_pillar)
-    if total * 100 < cycle.pass_min_total_pct * max_total:
-        return False
-    return all(v * 100 >= cycle.pass_min_pillar_pct * max_pillar for v in per_pillar.values())
-
-
 # --- the past cycle ----------------------------------------------------------------------
 
 
@@ -371,7 +343,7 @@ def seed_past_cycle(*, stdout=None):
         sheets = []
         for proposal in proposals:
             quality = qualities[proposal.rt_id]
-            if proposal.kelurahan_name == "Buluran Kenali" and proposal.rt_number == 5:
+            if is_rt05_buluran_kenali(proposal):
                 quality = 0.97  # BANTAR.md: RT 05 Buluran Kenali is a winner
             pillar_bias = {p: rng.uniform(-0.08, 0.08) for p in ("BERSIH", "AMAN", "PINTAR")}
             members = TEAM_1 if proposal.team_id == teams[1].pk else TEAM_2
@@ -419,46 +391,36 @@ def seed_meeting(*, cycle, proposals, admin):
         )
     if Decision.objects.filter(proposal__cycle=cycle).exists():
         return
-    totals = recap_totals(cycle)
-    decisions = []
-    for proposal in proposals:
-        total, per_pillar, _ = totals[proposal.pk]
-        passes = rule_passes(cycle, total, per_pillar)
-        decisions.append(
-            Decision(
-                proposal=proposal,
-                rule_passes=passes,
-                total=total.quantize(Decimal("0.001")),
-                outcome=Decision.Outcome.LULUS if passes else Decision.Outcome.TIDAK_LULUS,
-                decided_by=admin,
-            )
-        )
-    overrule(decisions)
-    for decision in decisions:
-        decision._history_user = admin
-        decision._history_date = local_dt(PAST_MEETING_DATE, 15)
-    bulk_create_with_history(decisions, Decision, batch_size=500)
+    # The meeting follows the rule for every RT but two, through the same workflow the
+    # decision page uses (the rule's verdict and totals come from the recap).
+    rows = build_recap(cycle=cycle, proposals=Proposal.objects.filter(cycle=cycle))
+    decisions = {row.proposal.pk: (RULE, "") for row in rows}
+    to_pass, to_fail = overrules(rows)
+    if to_pass is not None:
+        decisions[to_pass.proposal.pk] = (Decision.Outcome.LULUS, OVERRULE_TO_PASS)
+    if to_fail is not None:
+        decisions[to_fail.proposal.pk] = (Decision.Outcome.TIDAK_LULUS, OVERRULE_TO_FAIL)
+    record_decisions(cycle=cycle, decisions=decisions, by=admin)
 
 
-def overrule(decisions):
+def is_rt05_buluran_kenali(proposal):
+    return proposal.kelurahan_name == "Buluran Kenali" and proposal.rt_number == 5
+
+
+def overrules(rows):
     """The failing RT closest to the mark passes; the passing Sedang RT with the lowest
-    passing total fails (never RT 05 Buluran Kenali)."""
-    failing = [d for d in decisions if not d.rule_passes]
+    total fails (never RT 05 Buluran Kenali)."""
+    failing = [r for r in rows if not r.passes]
     passing = [
-        d
-        for d in decisions
-        if d.rule_passes
-        and d.proposal.size_category == SizeCategory.SEDANG
-        and not (d.proposal.kelurahan_name == "Buluran Kenali" and d.proposal.rt_number == 5)
+        r
+        for r in rows
+        if r.passes
+        and r.proposal.size_category == SizeCategory.SEDANG
+        and not is_rt05_buluran_kenali(r.proposal)
     ]
-    if failing:
-        best = max(failing, key=lambda d: (d.total, -d.proposal.pk))
-        best.outcome = Decision.Outcome.LULUS
-        best.overrule_reason = OVERRULE_TO_PASS
-    if passing:
-        worst = min(passing, key=lambda d: (d.total, d.proposal.pk))
-        worst.outcome = Decision.Outcome.TIDAK_LULUS
-        worst.overrule_reason = OVERRULE_TO_FAIL
+    to_pass = max(failing, key=lambda r: (r.total, -r.proposal.pk), default=None)
+    to_fail = min(passing, key=lambda r: (r.total, r.proposal.pk), default=None)
+    return to_pass, to_fail
 
 
 # --- the current cycle -------------------------------------------------------------------

@@ -1,145 +1,112 @@
-"""Demo awards for `manage.py seed_demo`: the past cycle's awards (some prizes paid), its
-decree and certificates, so the verification page and the PDFs can be seen right after
-`make run`. Every step checks for its rows first; a second run writes nothing."""
+"""Demo awards for `manage.py seed_demo`: the past cycle's awards, its FINAL decree with
+the stored PDF, certificates (one batch, each RT's page stored on its award) and prize
+payments, so the verification page and the PDFs can be seen right after `make run`.
+
+It goes through the real workflow (awards.issuing: create_draft_decree, finalise_decree;
+awards.certificates), synchronously instead of on the worker. Every step checks for its
+rows first: a second run writes nothing and renders nothing."""
 
 import datetime
 import random
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 
-from assessments.demo import local_dt
-from assessments.models import Decision
+from assessments.models import DocumentJob
+from assessments.pdf import sha256_hex
+from awards import certificates
+from awards.issuing import create_draft_decree, finalise_decree
 from awards.models import Award, Decree
+from awards.payments import record_payment
 
 SEED = 20250817
 DECREE_NUMBER = "412 TAHUN 2025"
 DECREE_DATE = datetime.date(2025, 8, 11)
 SIGNATORY = "DR. MAULANA"
+SIGNATORY_TITLE = "WALI KOTA JAMBI"
 PAID_SHARE = 0.6
 PAID_ON = [datetime.date(2025, 9, 2), datetime.date(2025, 9, 9), datetime.date(2025, 9, 16)]
 
 
 def seed(*, cycle, stdout=None):
     admin = get_user_model().objects.get(username="dpmppa")
+    decree = ensure_final_decree(cycle=cycle, admin=admin, stdout=stdout)
+    ensure_certificates(cycle=cycle, decree=decree, admin=admin, stdout=stdout)
     with transaction.atomic():
-        ensure_awards(cycle=cycle, admin=admin, stdout=stdout)
-        ensure_payments(cycle=cycle, admin=admin)
-    with transaction.atomic():
-        decree = ensure_decree(cycle=cycle, admin=admin, stdout=stdout)
+        ensure_payments(cycle=cycle, admin=admin, stdout=stdout)
     return decree
 
 
-def ensure_awards(*, cycle, admin, stdout):
-    if Award.objects.filter(cycle=cycle).exists():
-        return
-    winners = (
-        Decision.objects.filter(proposal__cycle=cycle, outcome=Decision.Outcome.LULUS)
-        .select_related("proposal")
-        .order_by("proposal__kecamatan_name", "proposal__kelurahan_name", "proposal__rt_number")
+def ensure_final_decree(*, cycle, admin, stdout):
+    """The decree as DPMPPA makes it: a draft with the default text (which creates the
+    awards from the decisions), number, date and signatory filled in, then finalised
+    (stored PDF/A, fingerprint, cycle locked)."""
+    final = Decree.objects.filter(cycle=cycle, status=Decree.Status.FINAL).first()
+    if final is not None:
+        return final
+    with transaction.atomic():
+        draft = Decree.objects.filter(cycle=cycle, status=Decree.Status.DRAFT).first()
+        if draft is None:
+            draft = create_draft_decree(cycle=cycle, by=admin)
+        draft.number = DECREE_NUMBER
+        draft.decided_on = DECREE_DATE
+        draft.signatory_name = SIGNATORY
+        draft.signatory_title = SIGNATORY_TITLE
+        draft._history_user = admin
+        draft.save()
+    decree = finalise_decree(draft, by=admin)
+    write(
+        stdout,
+        f"{cycle}: {Award.objects.filter(cycle=cycle).count()} penghargaan, "
+        f"SK {decree.number} final ({decree.pdf.name}).",
     )
-    awards = []
-    for decision in winners:
-        proposal = decision.proposal
-        award = Award(
-            proposal=proposal,
-            cycle=cycle,
-            rt_id=proposal.rt_id,
-            size_category=proposal.size_category,
-            prize_amount=cycle.prize_for(proposal.size_category),
-        )
-        award._history_user = admin
-        award._history_date = local_dt(DECREE_DATE, 9)
-        awards.append(award)
-    bulk_create_with_history(awards, Award, batch_size=500)
-    write(stdout, f"{cycle}: {len(awards)} penghargaan.")
+    return decree
 
 
-def ensure_payments(*, cycle, admin):
-    """About 60% of prizes paid, in three transfers (SP2D) a week apart."""
-    if Award.objects.filter(cycle=cycle, payment_status=Award.PaymentStatus.DIBAYAR).exists():
+def ensure_certificates(*, cycle, decree, admin, stdout):
+    """One batch for the whole cycle, as the worker would make it; each RT's page becomes
+    its stored certificate, and the batch is offered as a finished document job."""
+    awards = list(certificates.batch_awards(cycle_id=cycle.pk, scope="cycle", area_id=None))
+    if not awards or all(a.certificate_sha256 for a in awards):
+        return
+    title = f"Piagam Penghargaan Kampung BANTAR {cycle} ({len(awards)} RT)"
+    data = certificates.render_certificate_pdf(awards, decree=decree, title=title)
+    certificates.store_first_certificates(awards, data)
+    job = DocumentJob(
+        kind="certificates",
+        subject=certificates.batch_subject(cycle=cycle),
+        status=DocumentJob.Status.DONE,
+        progress=len(awards),
+        total=len(awards),
+        sha256=sha256_hex(data),
+        requested_by=admin,
+        finished_at=timezone.now(),
+    )
+    job.file.save(certificates.batch_filename(awards, "cycle"), ContentFile(data), save=False)
+    job.save()
+    write(stdout, f"{cycle}: {len(awards)} piagam tersimpan.")
+
+
+def ensure_payments(*, cycle, admin, stdout):
+    """About 60% of prizes paid after the decree, in three transfers (SP2D) a week apart,
+    through the same function as the admin's «Tandai dibayar»."""
+    awards = Award.objects.filter(cycle=cycle)
+    if awards.filter(payment_status=Award.PaymentStatus.DIBAYAR).exists():
         return
     rng = random.Random(SEED)
-    for i, award in enumerate(Award.objects.filter(cycle=cycle).order_by("pk")):
-        if rng.random() >= PAID_SHARE:
-            continue
-        paid_on = PAID_ON[i % len(PAID_ON)]
-        award.payment_status = Award.PaymentStatus.DIBAYAR
-        award.paid_on = paid_on
-        award.payment_reference = f"SP2D {900 + i % len(PAID_ON):05d}/LS/BJ/{paid_on.year}"
-        award.payment_recorded_by = admin
-        award.payment_recorded_at = local_dt(paid_on, 14)
-        award._history_user = admin
-        award._history_date = local_dt(paid_on, 14)
-        award.save()
-
-
-def ensure_decree(*, cycle, admin, stdout):
-    decree = Decree.objects.filter(cycle=cycle).order_by("pk").first()
-    if decree is None:
-        decree = Decree(
-            cycle=cycle,
-            tentang=(
-                "PENETAPAN RUKUN TETANGGA PEMENANG KAMPUNG BERSIH, AMAN DAN PINTAR (BANTAR) "
-                f"KOTA JAMBI TAHUN {cycle.year} PERIODE {cycle.period_roman}"
-            ),
-            signatory_name=SIGNATORY,
-            menimbang="\n".join(MENIMBANG),
-            mengingat="\n".join(MENGINGAT),
-            memperhatikan=(
-                f"Berita Acara Rapat Tim Penilai Kampung BANTAR Kota Jambi Nomor "
-                f"{cycle.meeting.number} tanggal {cycle.meeting.held_on:%d-%m-%Y}"
-            ),
-            dictums="\n".join(DICTUMS).format(year=cycle.year),
-            tembusan="\n".join(TEMBUSAN),
-            budget_year=cycle.year,
-        )
-        decree._history_user = admin
-        decree._history_date = local_dt(DECREE_DATE, 8)
-        decree.save()
-        write(stdout, f"{cycle}: SK draf dibuat.")
-    return decree
+    transfers = [[] for _ in PAID_ON]
+    for i, award in enumerate(awards.order_by("pk")):
+        if rng.random() < PAID_SHARE:
+            transfers[i % len(PAID_ON)].append(award)
+    paid = 0
+    for n, (paid_on, batch) in enumerate(zip(PAID_ON, transfers, strict=True), start=1):
+        reference = f"SP2D {n:05d}/LS/DPMPPA/{paid_on.year}"
+        paid += record_payment(awards=batch, paid_on=paid_on, reference=reference, by=admin)
+    write(stdout, f"{cycle}: {paid} uang pembinaan tercatat dibayar.")
 
 
 def write(stdout, message):
     if stdout is not None:
         stdout.write(message)
-
-
-MENIMBANG = [
-    "bahwa dalam rangka mewujudkan lingkungan Rukun Tetangga yang bersih, aman dan pintar "
-    "sebagai bagian dari penyelenggaraan Smart City di Kota Jambi, perlu diberikan "
-    "penghargaan kepada Rukun Tetangga yang memenuhi kriteria Kampung BANTAR;",
-    "bahwa berdasarkan hasil penilaian Tim Penilai Kampung BANTAR Kota Jambi, Rukun "
-    "Tetangga sebagaimana tercantum dalam Lampiran Keputusan ini telah memenuhi kriteria;",
-    "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, perlu "
-    "menetapkan Keputusan Wali Kota tentang Penetapan Rukun Tetangga Pemenang Kampung "
-    "Bersih, Aman dan Pintar (BANTAR) Kota Jambi;",
-]
-MENGINGAT = [
-    "Undang-Undang Nomor 9 Tahun 1956 tentang Pembentukan Daerah Otonom Kota Besar dalam "
-    "Lingkungan Daerah Propinsi Sumatera Tengah;",
-    "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah sebagaimana telah "
-    "beberapa kali diubah, terakhir dengan Undang-Undang Nomor 6 Tahun 2023;",
-    "Peraturan Daerah Kota Jambi Nomor 11 Tahun 2019 tentang Penyelenggaraan Smart City;",
-    "Peraturan Wali Kota Jambi Nomor 47 Tahun 2014 tentang Petunjuk Teknis Penataan Kampung "
-    "BANTAR sebagaimana telah diubah dengan Peraturan Wali Kota Jambi Nomor 11 Tahun 2019;",
-]
-DICTUMS = [
-    "KESATU: Menetapkan Rukun Tetangga Pemenang Kampung Bersih, Aman dan Pintar (BANTAR) "
-    "Kota Jambi sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan "
-    "dari Keputusan ini.",
-    "KEDUA: Kepada Rukun Tetangga sebagaimana dimaksud pada Diktum KESATU diberikan piagam "
-    "penghargaan, piala dan uang pembinaan sesuai kategori.",
-    "KETIGA: Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada "
-    "Anggaran Pendapatan dan Belanja Daerah Kota Jambi Tahun Anggaran {year}.",
-    "KEEMPAT: Keputusan Wali Kota ini mulai berlaku pada tanggal ditetapkan.",
-]
-TEMBUSAN = [
-    "Gubernur Jambi di Jambi;",
-    "Ketua DPRD Kota Jambi di Jambi;",
-    "Inspektur Kota Jambi di Jambi;",
-    "Camat se-Kota Jambi;",
-    "Lurah se-Kota Jambi.",
-]

@@ -2,6 +2,8 @@
 runs the command a second time, and the tests read the result; everything is rolled back
 when the module ends."""
 
+import hashlib
+import io
 from io import StringIO
 
 import pytest
@@ -17,6 +19,7 @@ from assessments.models import (
     ConflictOfInterest,
     Cycle,
     Decision,
+    DocumentJob,
     Meeting,
     MeetingAttendee,
     Proposal,
@@ -49,6 +52,7 @@ COUNTED = [
     Award.history.model,
     Decree,
     Decree.history.model,
+    DocumentJob,
 ]
 
 
@@ -255,3 +259,40 @@ def test_history_is_kept_for_the_tracked_models(past, current):
         Decision.history.filter(proposal__cycle=past).count()
         >= Decision.objects.filter(proposal__cycle=past).count()
     )
+
+
+def test_past_cycle_has_a_final_decree_with_its_stored_pdf(seeded, past):
+    from pypdf import PdfReader
+
+    from awards.issuing import basis_changed, reconcile
+
+    decree = Decree.objects.get(cycle=past)
+    assert decree.status == Decree.Status.FINAL
+    assert decree.number == "412 TAHUN 2025"
+    assert past.is_locked
+    assert past.stage == Cycle.Stage.DITETAPKAN
+    data = (seeded["media"] / decree.pdf.name).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == decree.pdf_sha256
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "412 TAHUN 2025" in text
+    assert "Buluran Kenali" in text
+    assert reconcile(decree) == []
+    assert not basis_changed(decree)
+
+
+def test_every_award_has_its_stored_one_page_certificate(seeded, past):
+    from pypdf import PdfReader
+
+    awards = list(Award.objects.filter(cycle=past))
+    assert awards
+    for award in awards:
+        data = (seeded["media"] / award.certificate_pdf.name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == award.certificate_sha256
+    rt05 = next(a for a in awards if a.rt.kelurahan.name == "Buluran Kenali" and a.rt.number == 5)
+    reader = PdfReader(io.BytesIO((seeded["media"] / rt05.certificate_pdf.name).read_bytes()))
+    assert len(reader.pages) == 1
+    assert "BULURAN KENALI" in reader.pages[0].extract_text().upper()
+    batch = DocumentJob.objects.get(kind="certificates", subject=f"certificates:cycle:{past.pk}")
+    assert batch.status == DocumentJob.Status.DONE
+    batch_data = (seeded["media"] / batch.file.name).read_bytes()
+    assert len(PdfReader(io.BytesIO(batch_data)).pages) == len(awards)
