@@ -100,6 +100,33 @@ def make_team(*, cycle, name="Tim 1", members=()):
     return team
 
 
+def make_sheet(*, proposal, assessor, values=2, status="SENT", version=1, notes=None):
+    """An assessment sheet written directly (no assignment or stage checks). `values`: one
+    value for every indicator of the cycle's set, or {code: value} for some of them.
+    Scoring-rule tests use assessments.scoring.save_sheet/send_sheet instead."""
+    from django.utils import timezone
+
+    from assessments.models import Assessment, Indicator, Score
+
+    indicators = Indicator.objects.filter(indicator_set_id=proposal.cycle.indicator_set_id)
+    if isinstance(values, int):
+        values = {i.code: values for i in indicators}
+    sheet = Assessment.objects.create(
+        proposal=proposal,
+        assessor=assessor,
+        status=status,
+        version=version,
+        sent_at=timezone.now() if status != "DRAFT" else None,
+    )
+    notes = notes or {}
+    Score.objects.bulk_create(
+        Score(assessment=sheet, indicator=i, value=values[i.code], note=notes.get(i.code, ""))
+        for i in indicators
+        if i.code in values
+    )
+    return sheet
+
+
 # --- Awards and decrees (awards) ------------------------------------------------------
 
 

@@ -207,13 +207,7 @@ def test_admin_changelist_query_count_is_flat(client, admin_dpmppa, cycle):
             team.memberships.create(user=user, agency="DLH")
             rt = factories.make_rt(kelurahan="Telanaipura", number=number)
             proposal = factories.make_proposal(cycle=cycle, rt=rt, status="DIVERIFIKASI", team=team)
-            scoring.send_sheet(
-                proposal=proposal,
-                assessor=user,
-                client_token=uuid.uuid4(),
-                values=values_for(cycle, 1),
-                visit_date=VISIT,
-            )
+            factories.make_sheet(proposal=proposal, assessor=user, values=1)
 
     def count():
         with CaptureQueriesContext(connection) as queries:
