@@ -246,3 +246,39 @@ def test_proposal_admin_cannot_change_a_locked_proposal(client, final, admin_dpm
     )
     assert delete.status_code in (302, 403)
     assert Proposal.objects.filter(pk=proposal.pk).exists()
+
+
+def test_locked_cycle_refuses_conflict_unassign_and_withdrawal(final, admin_dpmppa, assessor):
+    reopen_at(final, "PENILAIAN")
+    proposal = final.proposals.get(rt_number=7)
+    team = factories.make_team(cycle=final, name="Tim Konflik", members=[assessor])
+    Proposal.objects.filter(pk=proposal.pk).update(team=team)
+    proposal.refresh_from_db()
+    with pytest.raises(ValidationError, match=LOCKED):
+        proposals.declare_conflict(proposal=proposal, assessor=assessor, reason="kerabat")
+    with pytest.raises(ValidationError, match=LOCKED):
+        proposals.unassign_team(proposals=[proposal], by=admin_dpmppa)
+    reopen_at(final, "USULAN")
+    proposal.refresh_from_db()
+    assert any(LOCKED in message for message in proposals.withdrawal_errors(proposal))
+    assert Proposal.objects.get(pk=proposal.pk).team == team
+
+
+def test_locked_cycle_meeting_record_cannot_change(final):
+    from assessments.admin_meeting import MeetingForm
+
+    meeting = final.meeting
+    form = MeetingForm(
+        instance=meeting,
+        data={
+            "held_on": "11/08/2026",
+            "place": "Tempat lain",
+            "number": "BA-99",
+            "head_name": "",
+            "notes": "",
+        },
+    )
+    assert not form.is_valid()
+    assert LOCKED in str(form.errors)
+    meeting.refresh_from_db()
+    assert meeting.number == "BA-01"
