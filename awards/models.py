@@ -33,9 +33,13 @@ class Award(models.Model):
 
     # One award per proposal, and (cycle, rt) unique too: a second award for the same
     # RT in the same cycle is impossible in the database, not just unlikely.
-    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="award")
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="awards")
-    rt = models.ForeignKey(RT, on_delete=models.PROTECT, related_name="awards")
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, related_name="award", verbose_name="usulan"
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="awards", verbose_name="periode"
+    )
+    rt = models.ForeignKey(RT, on_delete=models.PROTECT, related_name="awards", verbose_name="RT")
     tier = models.CharField("predikat", max_length=10, choices=Tier, default=Tier.BANTAR)
     size_category = models.CharField("kategori", max_length=10, choices=SizeCategory)
     prize_amount = models.DecimalField("uang pembinaan", max_digits=14, decimal_places=2)
@@ -45,16 +49,21 @@ class Award(models.Model):
     paid_on = models.DateField("tanggal bayar", null=True, blank=True)
     payment_reference = models.CharField("referensi pembayaran", max_length=100, blank=True)
     payment_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="pembayaran dicatat oleh",
     )
-    payment_recorded_at = models.DateTimeField(null=True, blank=True)
+    payment_recorded_at = models.DateTimeField("pembayaran dicatat pada", null=True, blank=True)
     certificate_number = models.CharField("nomor piagam", max_length=100, blank=True)
     certificate_code = models.CharField(
         "kode verifikasi piagam", max_length=16, unique=True, default=new_verification_code
     )
-    certificate_pdf = models.FileField(upload_to="piagam/%Y/", blank=True)
-    certificate_sha256 = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    certificate_pdf = models.FileField("berkas piagam", upload_to="piagam/%Y/", blank=True)
+    certificate_sha256 = models.CharField("SHA-256 piagam", max_length=64, blank=True)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
 
     objects = AwardQuerySet.as_manager()
     history = HistoricalRecords()
@@ -131,8 +140,10 @@ class Decree(models.Model):
         A4 = "A4", "A4 (210 × 297 mm)"
         F4 = "F4", "F4/Folio (215 × 330 mm)"
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="decrees")
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="decrees", verbose_name="periode"
+    )
+    status = models.CharField("status", max_length=10, choices=Status, default=Status.DRAFT)
     number = models.CharField("nomor", max_length=100, blank=True)
     tentang = models.TextField("tentang")
     place = models.CharField("ditetapkan di", max_length=100, default="Jambi")
@@ -162,17 +173,22 @@ class Decree(models.Model):
         "jenis koreksi", max_length=10, choices=Correction, blank=True, default=""
     )
     # SHA-256 over the latest sent sheets and the decisions the decree rests on.
-    basis_fingerprint = models.CharField(max_length=64, blank=True)
-    pdf = models.FileField(upload_to="sk/%Y/", blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    basis_fingerprint = models.CharField("sidik dasar SK (SHA-256)", max_length=64, blank=True)
+    pdf = models.FileField("berkas PDF final", upload_to="sk/%Y/", blank=True)
+    pdf_sha256 = models.CharField("SHA-256 PDF final", max_length=64, blank=True)
     verification_code = models.CharField(
         "kode verifikasi", max_length=16, unique=True, default=new_verification_code
     )
     finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="difinalkan oleh",
     )
-    finalised_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    finalised_at = models.DateTimeField("difinalkan pada", null=True, blank=True)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
 
     history = HistoricalRecords()
 
