@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Cycle, Decision, Proposal, Score
 from awards.models import Award, Decree
-from awards.terbilang import rupiah_legal, terbilang
+from awards.terbilang import rupiah_figures, rupiah_legal, terbilang
 from rt_registry.models import SizeCategory
 from rt_registry.templatetags.bantar import format_tanggal
 
@@ -514,8 +514,12 @@ def finalise_decree(decree, *, by):
             create_awards(cycle=cycle, by=by)
         else:
             ensure_decided(cycle)
-        if not is_revocation(decree) and not Award.objects.filter(cycle=cycle).exists():
-            raise ValidationError("SK tanpa RT pemenang tidak dapat difinalkan.", code="empty")
+        if not is_revocation(decree):
+            if not Award.objects.filter(cycle=cycle).exists():
+                raise ValidationError("SK tanpa RT pemenang tidak dapat difinalkan.", code="empty")
+            problems = reconcile(decree)
+            if problems:
+                raise ValidationError(problems, code="does_not_reconcile")
         decree.cycle = cycle
         decree.basis_fingerprint = compute_basis_fingerprint(cycle)
         decree.status = Decree.Status.FINAL
@@ -557,4 +561,14 @@ def reconcile(decree):
             )
     if sum(g["subtotal"] for g in data["groups"]) != data["total"]:
         problems.append("Jumlah subtotal kecamatan tidak sama dengan total.")
+    if not decree.correction:
+        # The dictum's amounts are text written at draft time: they must still say what
+        # the lampiran pays.
+        for category in data["categories"]:
+            figures = rupiah_figures(category["prize"])
+            if category["count"] and figures not in decree.dictums:
+                problems.append(
+                    f"Diktum tidak menyebut uang pembinaan kategori {category['label']} "
+                    f"sebesar {figures} sesuai pengaturan periode."
+                )
     return problems

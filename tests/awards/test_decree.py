@@ -241,3 +241,14 @@ def test_finalise_job_shows_the_refusal_and_changes_nothing(
     assert "Nomor SK wajib diisi" in job.error
     assert not job.file
     assert Decree.objects.get(pk=draft.pk).status == "DRAFT"
+
+
+def test_finalise_refuses_when_the_dictum_amounts_no_longer_match_the_settings(
+    draft, admin_dpmppa, cycle
+):
+    cycle.prize_besar = 12_000_000  # changed after the draft's text was written
+    cycle.save()
+    with pytest.raises(ValidationError, match="kategori Besar sebesar Rp12.000.000,00"):
+        finalise_decree(ready(draft), by=admin_dpmppa)
+    assert Decree.objects.get(pk=draft.pk).status == "DRAFT"
+    assert not Cycle.objects.get(pk=cycle.pk).is_locked
