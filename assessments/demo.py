@@ -25,11 +25,13 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from assessments.decisions import RULE, record_decisions
+from assessments.jobs import run_document_job
 from assessments.models import (
     Assessment,
     ConflictOfInterest,
     Cycle,
     Decision,
+    DocumentJob,
     Indicator,
     IndicatorSet,
     Meeting,
@@ -366,6 +368,9 @@ def seed_past_cycle(*, stdout=None):
         write(stdout, f"{cycle}: {n_sheets} lembar penilaian terkirim, {n_scores} nilai.")
 
     seed_meeting(cycle=cycle, proposals=proposals, admin=admin)
+    ensure_document(
+        kind="berita_acara", subject=f"meeting:{cycle.meeting.pk}", by=admin, stdout=stdout
+    )
     write(stdout, f"{cycle}: {len(proposals)} usulan, rapat {PAST_MEETING_DATE:%d-%m-%Y}.")
     return cycle
 
@@ -401,6 +406,21 @@ def seed_meeting(*, cycle, proposals, admin):
     if to_fail is not None:
         decisions[to_fail.proposal.pk] = (Decision.Outcome.TIDAK_LULUS, OVERRULE_TO_FAIL)
     record_decisions(cycle=cycle, decisions=decisions, by=admin)
+
+
+def ensure_document(*, kind, subject, by, stdout=None):
+    """A finished DocumentJob for (kind, subject), rendered now by the worker's own code
+    (run_document_job) instead of waiting for the worker. A failure stops the seed."""
+    done = DocumentJob.objects.filter(kind=kind, subject=subject, status=DocumentJob.Status.DONE)
+    if done.exists():
+        return done.first()
+    job = DocumentJob.objects.create(kind=kind, subject=subject, requested_by=by)
+    run_document_job(job.pk)
+    job.refresh_from_db()
+    if job.status != DocumentJob.Status.DONE:
+        raise RuntimeError(f"Dokumen {kind} {subject} gagal dibuat: {job.error}")
+    write(stdout, f"Dokumen {job.file.name} dibuat.")
+    return job
 
 
 def is_rt05_buluran_kenali(proposal):

@@ -10,12 +10,9 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
-from assessments.models import DocumentJob
-from assessments.pdf import sha256_hex
+from assessments.demo import ensure_document
 from awards import certificates
 from awards.issuing import create_draft_decree, finalise_decree
 from awards.models import Award, Decree
@@ -33,7 +30,7 @@ PAID_ON = [datetime.date(2025, 9, 2), datetime.date(2025, 9, 9), datetime.date(2
 def seed(*, cycle, stdout=None):
     admin = get_user_model().objects.get(username="dpmppa")
     decree = ensure_final_decree(cycle=cycle, admin=admin, stdout=stdout)
-    ensure_certificates(cycle=cycle, decree=decree, admin=admin, stdout=stdout)
+    ensure_certificates(cycle=cycle, admin=admin, stdout=stdout)
     with transaction.atomic():
         ensure_payments(cycle=cycle, admin=admin, stdout=stdout)
     return decree
@@ -65,28 +62,15 @@ def ensure_final_decree(*, cycle, admin, stdout):
     return decree
 
 
-def ensure_certificates(*, cycle, decree, admin, stdout):
-    """One batch for the whole cycle, as the worker would make it; each RT's page becomes
-    its stored certificate, and the batch is offered as a finished document job."""
-    awards = list(certificates.batch_awards(cycle_id=cycle.pk, scope="cycle", area_id=None))
-    if not awards or all(a.certificate_sha256 for a in awards):
-        return
-    title = f"Piagam Penghargaan Kampung BANTAR {cycle} ({len(awards)} RT)"
-    data = certificates.render_certificate_pdf(awards, decree=decree, title=title)
-    certificates.store_first_certificates(awards, data)
-    job = DocumentJob(
+def ensure_certificates(*, cycle, admin, stdout):
+    """The whole cycle's batch, rendered by the worker's own code: one document, and each
+    RT's page stored as its certificate (awards.certificates.render_certificates_job)."""
+    ensure_document(
         kind="certificates",
         subject=certificates.batch_subject(cycle=cycle),
-        status=DocumentJob.Status.DONE,
-        progress=len(awards),
-        total=len(awards),
-        sha256=sha256_hex(data),
-        requested_by=admin,
-        finished_at=timezone.now(),
+        by=admin,
+        stdout=stdout,
     )
-    job.file.save(certificates.batch_filename(awards, "cycle"), ContentFile(data), save=False)
-    job.save()
-    write(stdout, f"{cycle}: {len(awards)} piagam tersimpan.")
 
 
 def ensure_payments(*, cycle, admin, stdout):

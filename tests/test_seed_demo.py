@@ -206,6 +206,18 @@ def test_past_cycle_went_through_its_decision_meeting(past):
     assert proposals.count() / 2 < passed < proposals.count()  # most pass, some fail
 
 
+def test_past_meeting_has_its_berita_acara_pdf(seeded, past):
+    from pypdf import PdfReader
+
+    job = DocumentJob.objects.get(kind="berita_acara", subject=f"meeting:{past.meeting.pk}")
+    assert job.status == DocumentJob.Status.DONE
+    data = (seeded["media"] / job.file.name).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == job.sha256
+    first_page = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "BERITA ACARA" in first_page
+    assert "Aula" in first_page
+
+
 def test_past_cycle_scores_give_the_decisions_totals(past):
     from collections import defaultdict
     from decimal import Decimal
