@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from assessments import cycles, proposals
 from assessments.admin_common import ReadOnlyHistoryAdmin, message_errors
@@ -22,6 +23,7 @@ from assessments.models import (
     TeamMember,
 )
 from rt_registry import roles
+from rt_registry.templatetags.bantar import format_tanggal
 
 # --- Cycle -------------------------------------------------------------------------------
 
@@ -41,7 +43,7 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["stage", "year", "is_locked"]
     search_fields = ["indicator_set__name"]
     list_select_related = ["indicator_set"]
-    readonly_fields = ["stage", "is_locked", "created_at"]
+    readonly_fields = ["stage", "is_locked", "created"]
     fieldsets = [
         (None, {"fields": ["year", "period", "indicator_set", "stage", "is_locked"]}),
         ("Kategori ukuran (jumlah KK)", {"fields": ["kecil_below", "besar_above"]}),
@@ -65,7 +67,7 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
                     "proposal_closes",
                     "assessment_opens",
                     "assessment_closes",
-                    "created_at",
+                    "created",
                 ]
             },
         ),
@@ -79,9 +81,14 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
     def proposal_count(self, obj):
         return obj.n_proposals
 
+    @admin.display(description="dibuat")
+    def created(self, obj):
+        return format_tanggal(timezone.localtime(obj.created_at)) if obj.created_at else "-"
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_locked:
-            return [f.name for f in Cycle._meta.fields if f.name != "id"]
+            names = [f.name for f in Cycle._meta.fields if f.name not in ("id", "created_at")]
+            return [*names, "created"]
         return super().get_readonly_fields(request, obj)
 
     def has_delete_permission(self, request, obj=None):
@@ -89,6 +96,10 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
         return allowed and (
             obj is None or (obj.stage == Cycle.Stage.PERSIAPAN and not obj.proposals.exists())
         )
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = "Pengaturan diubah" if change else "Periode dibuat"
+        super().save_model(request, obj, form, change)
 
     def get_urls(self):
         urls = [

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from assessments import proposals as flow
@@ -22,50 +23,60 @@ from assessments.history import earlier_results, with_history_counts
 from assessments.models import Cycle, Proposal
 from assessments.resources import import_proposals
 from rt_registry.admin_scope import ScopedAdminMixin, ScopedRelatedFilter
+from rt_registry.templatetags.bantar import format_tanggal
 
 DETAIL_FIELDS = [
-    "cycle",
+    "cycle_label",
     "status",
     "return_reason",
     "kecamatan_name",
     "kelurahan_name",
-    "rt_number",
+    "rt_label",
     "ketua_name",
     "kk_count",
     "size_category",
-    "team",
-    "proposed_by",
-    "proposed_at",
-    "verified_by",
-    "verified_at",
+    "team_label",
+    "proposed",
+    "verified",
     "rt_history",
 ]
+
+
+def titled(filter_class, title):
+    """A list filter with an Indonesian title (the FK fields carry no verbose name)."""
+
+    class Titled(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
 
 
 @admin.register(Proposal)
 class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "rt_label",
-        "kelurahan_name",
         "kecamatan_name",
         "kk_count",
         "size_category",
-        "status",
-        "return_reason_short",
-        "team",
+        "status_with_reason",
+        "team_label",
         "past_results",
-        "cycle",
+        "cycle_short",
     ]
     list_filter = [
-        "cycle",
+        ("cycle", titled(admin.RelatedFieldListFilter, "periode lomba")),
         "status",
         "size_category",
         ("rt__kelurahan__kecamatan", ScopedRelatedFilter),
         ("rt__kelurahan", ScopedRelatedFilter),
-        ("team", ScopedRelatedFilter),
+        ("team", titled(ScopedRelatedFilter, "tim penilai")),
     ]
     search_fields = ["kelurahan_name", "kecamatan_name", "ketua_name"]
-    list_select_related = ["cycle", "team__cycle"]
+    search_help_text = "Cari kelurahan, kecamatan, nama Ketua RT atau nomor RT (mis. 5 atau RT 05)."
+    list_select_related = ["cycle", "team"]
+    ordering = ["-cycle__year", "-cycle__period", "kecamatan_name", "kelurahan_name", "rt_number"]
     actions = ["verify_selected", "return_selected", "assign_selected", "unassign_selected"]
     change_form_template = "admin/assessments/proposal/change_form.html"
     change_list_template = "admin/assessments/proposal/change_list.html"
@@ -77,26 +88,53 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        number = search_term.strip().upper().removeprefix("RT").strip()
+        number = search_term.strip().upper().removeprefix("RT").strip(" .")
         if number.isdigit():
             extra = self.get_queryset(request).filter(rt_number=int(number))
             queryset = queryset | extra
         return queryset, may_have_duplicates
 
-    @admin.display(description="RT", ordering="rt_number")
+    @admin.display(description="usulan", ordering="kelurahan_name")
     def rt_label(self, obj):
-        return f"RT {obj.rt_number:02d}"
+        return f"RT {obj.rt_number:02d} {obj.kelurahan_name}"
 
-    @admin.display(description="alasan dikembalikan")
-    def return_reason_short(self, obj):
-        reason = obj.return_reason
-        return reason if len(reason) <= 60 else reason[:57] + "…"
+    @admin.display(description="status", ordering="status")
+    def status_with_reason(self, obj):
+        if obj.status == Proposal.Status.DIKEMBALIKAN:
+            return format_html(
+                "{}<br><small>Alasan: {}</small>", obj.get_status_display(), obj.return_reason
+            )
+        return obj.get_status_display()
+
+    @admin.display(description="tim penilai", ordering="team__name")
+    def team_label(self, obj):
+        return obj.team.name if obj.team_id else "-"
 
     @admin.display(description="riwayat RT")
     def past_results(self, obj):
         if not obj.past_entries:
             return "baru pertama"
         return f"ikut {obj.past_entries}×, menang {obj.past_wins}×"
+
+    @admin.display(description="periode", ordering="cycle__year")
+    def cycle_short(self, obj):
+        return f"{obj.cycle.year}/{obj.cycle.period_roman}"
+
+    @admin.display(description="periode lomba")
+    def cycle_label(self, obj):
+        return f"{obj.cycle} (tahap {obj.cycle.get_stage_display()})"
+
+    @admin.display(description="diusulkan")
+    def proposed(self, obj):
+        who = obj.proposed_by.get_username() if obj.proposed_by_id else "-"
+        return f"{format_tanggal(timezone.localtime(obj.proposed_at))} oleh {who}"
+
+    @admin.display(description="diverifikasi")
+    def verified(self, obj):
+        if not obj.verified_at:
+            return "-"
+        who = obj.verified_by.get_username() if obj.verified_by_id else "-"
+        return f"{format_tanggal(timezone.localtime(obj.verified_at))} oleh {who}"
 
     # --- detail ---
 

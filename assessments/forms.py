@@ -3,7 +3,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from assessments import proposals as proposal_flow
-from assessments.models import ConflictOfInterest, Cycle, Proposal, Team, TeamMember
+from assessments.models import (
+    ConflictOfInterest,
+    Cycle,
+    IndicatorSet,
+    Proposal,
+    Team,
+    TeamMember,
+)
 from rt_registry import roles
 from rt_registry.models import RT, Kecamatan, Kelurahan
 
@@ -31,6 +38,13 @@ class CycleForm(forms.ModelForm):
             "assessment_opens",
             "assessment_closes",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # A new cycle is almost always scored on the newest indicator set.
+            newest = IndicatorSet.objects.order_by("-pk").first()
+            self.fields["indicator_set"].initial = newest.pk if newest else None
 
     def clean(self):
         data = super().clean()
