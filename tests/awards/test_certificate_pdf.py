@@ -166,3 +166,27 @@ def test_later_downloads_return_the_stored_file_until_regenerated(cycle, award):
     award.refresh_from_db()
     assert award.certificate_sha256 == certificates.sha256_hex(regenerated)
     assert award.history.count() >= 3  # created, stored, regenerated: on record
+
+
+@pytest.mark.parametrize("paper_size", ["A4", "F4"])
+def test_longest_names_with_number_and_ketua_still_fit_one_page(cycle, paper_size):
+    """Kelurahan Orang Kayo Hitam, Kecamatan Pasar Jambi: among the city's longest names."""
+    from rt_registry.models import Kelurahan
+
+    rt = factories.make_rt(
+        kelurahan=Kelurahan.objects.get(name="Orang Kayo Hitam"),
+        number=15,
+        kk_count=70,
+        ketua_name="Muhammad Abdurrahman Syahputra Nasution",
+    )
+    proposal = factories.make_proposal(cycle=cycle, rt=rt, status="DIVERIFIKASI")
+    award = factories.make_award(
+        proposal=proposal, tier="KENCANA", certificate_number="400.14/1234/DPMPPA/2024"
+    )
+    factories.make_decree(cycle=cycle, paper_size=paper_size, signatory_name="Dr. dr. H. Maulana")
+
+    _, pages = pdf_text(certificates.render_certificate_pdf([award, award]))
+
+    assert len(pages) == 2
+    assert "KELURAHAN ORANG KAYO HITAM KECAMATAN PASAR JAMBI" in pages[0]
+    assert "DR. DR. H. MAULANA" in pages[0]
