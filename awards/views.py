@@ -219,6 +219,9 @@ def verify(request, code):
         return redirect("awards:verify", code=canonical)
     if throttle.is_throttled(request):
         return render(request, "awards/verify_throttled.html", {}, status=429)
+    if len(code) > 16:  # longer than any code (max_length 16): a miss, no query
+        code = code[:16] + "…"
+        return unknown_code(request, code)
     award = Award.objects.select_related("proposal", "cycle").filter(certificate_code=code).first()
     if award is not None:
         context = certificate_context(award)
@@ -233,6 +236,10 @@ def verify(request, code):
         )
         if decree is not None:
             return render(request, "awards/verify_decree.html", decree_context(decree))
+    return unknown_code(request, code)
+
+
+def unknown_code(request, code):
     throttle.record_miss(request)
     return render(request, "awards/verify_unknown.html", {"code": code}, status=404)
 

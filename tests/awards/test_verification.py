@@ -242,3 +242,10 @@ def test_throttle_uses_the_proxys_forwarded_address_not_a_forged_one(client, set
 
     assert same_client.status_code == 429
     assert other_client.status_code == 404
+
+
+def test_overlong_code_is_unknown(client):
+    response = client.get(verify_url("A" * 300))
+
+    assert response.status_code == 404
+    assert "Kode tidak ditemukan" in response.content.decode()
