@@ -14,6 +14,7 @@ proposals; filters on computed values (pass/fail, complete) are applied in Pytho
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Sum
 
@@ -60,11 +61,16 @@ class RecapRow:
     def is_complete(self):
         return not self.missing and self.sent_count > 0
 
+    # Computed once per row, after build_recap has filled `means` (rows are read-only then).
+    @cached_property
+    def _subtotals(self):
+        sums = dict.fromkeys(Pillar, Fraction(0))
+        for i in self.indicators:
+            sums[i.pillar] += self.means.get(i.pk, Fraction(0))
+        return sums
+
     def pillar_subtotal(self, pillar):
-        return sum(
-            (self.means.get(i.pk, Fraction(0)) for i in self.indicators if i.pillar == pillar),
-            Fraction(0),
-        )
+        return self._subtotals[Pillar(pillar)]
 
     def pillar_max(self, pillar):
         return MAX_SCORE * sum(1 for i in self.indicators if i.pillar == pillar)
@@ -73,7 +79,7 @@ class RecapRow:
         top = self.pillar_max(pillar)
         return self.pillar_subtotal(pillar) * 100 / top if top else Fraction(0)
 
-    @property
+    @cached_property
     def total(self):
         return sum(self.means.values(), Fraction(0))
 
@@ -85,7 +91,7 @@ class RecapRow:
     def total_pct(self):
         return self.total * 100 / self.max_total if self.max_total else Fraction(0)
 
-    @property
+    @cached_property
     def passes(self):
         """The cycle's rule: total% >= minimum AND every pillar% >= minimum (inclusive)."""
         if not self.sent_count:
@@ -95,15 +101,15 @@ class RecapRow:
         return all(self.pillar_pct(p) >= Fraction(self.pass_min_pillar_pct) for p in Pillar)
 
     # Rounded values for templates and exports.
-    @property
+    @cached_property
     def total_display(self):
         return to_decimal(self.total)
 
-    @property
+    @cached_property
     def total_pct_display(self):
         return to_decimal(self.total_pct)
 
-    @property
+    @cached_property
     def pillars_display(self):
         return [
             {
@@ -115,7 +121,7 @@ class RecapRow:
             for p in Pillar
         ]
 
-    @property
+    @cached_property
     def cells(self):
         """One per indicator, in order: (indicator, mean or None, disagreement)."""
         return [

@@ -8,6 +8,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,8 @@ from assessments.models import Cycle, Decision, Meeting, Pillar
 from assessments.recap import build_recap, filter_rows, recap_proposals, sort_rows
 from assessments.recap_forms import RecapFilterForm
 from rt_registry import roles
+
+PER_PAGE = 100
 
 
 def get_cycle_for_recap(request, cycle_id):
@@ -49,10 +52,20 @@ def filtered_recap(request, cycle):
     return form, sort_rows(rows, by_total=order != "wilayah", descending=order == "total")
 
 
+def paginate(request, rows):
+    """A page of the (already computed, filtered and sorted) rows, and the query string
+    of the filters without the page number, for the page links and form actions."""
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return page, query.urlencode()
+
+
 @login_required
 def recap_page(request, cycle_id):
     cycle = get_cycle_for_recap(request, cycle_id)
     form, rows = filtered_recap(request, cycle)
+    page, query = paginate(request, rows)
     indicators = rows[0].indicators if rows else []
     return render(
         request,
@@ -60,12 +73,14 @@ def recap_page(request, cycle_id):
         {
             "cycle": cycle,
             "form": form,
-            "rows": rows,
+            "rows": page.object_list,
+            "page_obj": page,
+            "row_count": len(rows),
             "indicators": indicators,
             "pillars": list(Pillar),
             "pillar_columns": [(p, sum(i.pillar == p for i in indicators)) for p in Pillar],
             "can_decide": roles.is_admin_dpmppa(request.user),
-            "query": request.GET.urlencode(),
+            "query": query,
         },
     )
 
@@ -144,9 +159,13 @@ def _bold_cell(sheet, value, font):
 
 @login_required
 def decision_page(request, cycle_id):
+    """One page of proposals (filters as on the recap); saving writes that page's rows in
+    one transaction."""
     cycle = get_cycle_for_decisions(request, cycle_id)
     meeting = Meeting.objects.filter(cycle=cycle).first()
-    rows = build_recap(cycle=cycle, proposals=decision_rules.decidable_proposals(cycle))
+    form, rows = filtered_recap(request, cycle)
+    page, query = paginate(request, rows)
+    here = request.path + (f"?{request.GET.urlencode()}" if request.GET else "")
     submitted = {}
     if request.method == "POST":
         try:
@@ -159,25 +178,25 @@ def decision_page(request, cycle_id):
                 )
             else:
                 submitted = {
-                    row.proposal.pk: (
-                        request.POST.get(f"choice-{row.proposal.pk}", decision_rules.RULE),
-                        request.POST.get(f"reason-{row.proposal.pk}", ""),
+                    pk: (
+                        request.POST.get(f"choice-{pk}", decision_rules.RULE),
+                        request.POST.get(f"reason-{pk}", ""),
                     )
-                    for row in rows
+                    for pk in request.POST.getlist("proposal")
                 }
                 changed = decision_rules.record_decisions(
                     cycle=cycle, decisions=submitted, by=request.user
                 )
                 messages.success(request, f"Keputusan rapat disimpan ({changed} berubah).")
-            return redirect("assessments:decisions", cycle.pk)
+            return redirect(here)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
             messages.error(request, "Tidak ada keputusan yang disimpan. Perbaiki lalu simpan lagi.")
     table = []
-    for row in rows:
+    for row in page.object_list:
         decision = getattr(row.proposal, "decision", None)
-        choice, reason = submitted.get(row.proposal.pk, (None, None))
+        choice, reason = submitted.get(str(row.proposal.pk), (None, None))
         if choice is None:
             choice, reason = _current_choice(decision)
         table.append({"row": row, "decision": decision, "choice": choice, "reason": reason})
@@ -187,10 +206,15 @@ def decision_page(request, cycle_id):
         {
             "cycle": cycle,
             "meeting": meeting,
+            "form": form,
             "table": table,
+            "page_obj": page,
+            "row_count": len(rows),
+            "query": query,
+            "here": here,
             "choices": decision_rules.CHOICES,
             "editable": cycle.stage == Cycle.Stage.REKAPITULASI and not cycle.is_locked,
-            "undecided": sum(1 for t in table if t["decision"] is None),
+            "undecided": sum(1 for r in rows if getattr(r.proposal, "decision", None) is None),
         },
     )
 

@@ -214,6 +214,7 @@ def test_decision_page_saves_all_rows(client, meeting, proposals, admin_dpmppa):
     response = client.post(
         decisions_url(meeting.cycle),
         {
+            "proposal": [good.pk, weak.pk],
             f"choice-{good.pk}": RULE,
             f"choice-{weak.pk}": "LULUS",
             f"reason-{weak.pk}": "Peningkatan nyata sejak kunjungan",
@@ -233,7 +234,12 @@ def test_decision_page_keeps_input_and_saves_nothing_on_error(
 
     response = client.post(
         decisions_url(meeting.cycle),
-        {f"choice-{good.pk}": "TIDAK_LULUS", f"reason-{good.pk}": "", f"choice-{weak.pk}": RULE},
+        {
+            "proposal": [good.pk, weak.pk],
+            f"choice-{good.pk}": "TIDAK_LULUS",
+            f"reason-{good.pk}": "",
+            f"choice-{weak.pk}": RULE,
+        },
     )
 
     html = response.content.decode()
@@ -242,6 +248,22 @@ def test_decision_page_keeps_input_and_saves_nothing_on_error(
     assert "Tidak ada keputusan yang disimpan" in html
     assert f'id="choice-{good.pk}-TIDAK_LULUS" value="TIDAK_LULUS" checked' in html
     assert not Decision.objects.exists()
+
+
+def test_decision_page_saves_only_the_posted_rows_and_keeps_filters(
+    client, meeting, proposals, admin_dpmppa
+):
+    good, weak = proposals
+    client.force_login(admin_dpmppa)
+    url = decisions_url(meeting.cycle) + "?kategori=BESAR"
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"proposal": [good.pk], f"choice-{good.pk}": RULE})
+
+    assert f'name="proposal" value="{good.pk}"' in page
+    assert f'name="proposal" value="{weak.pk}"' not in page
+    assert response["Location"] == url
+    assert list(Decision.objects.values_list("proposal", flat=True)) == [good.pk]
 
 
 def test_decision_page_bulk_apply_rule(client, meeting, proposals, admin_dpmppa):

@@ -178,3 +178,23 @@ def test_recap_page_and_export_queries_do_not_grow(client, admin_dpmppa, cycle):
     large = (count_queries(client, page_url), count_queries(client, export_url))
 
     assert small == large
+
+
+def test_recap_page_is_paginated_by_hundred(client, admin_dpmppa, cycle):
+    team = factories.make_team(cycle=cycle)
+    for number in range(1, 102):
+        factories.make_proposal(
+            cycle=cycle,
+            rt=factories.make_rt(kelurahan="Buluran Kenali", number=number),
+            status="DIVERIFIKASI",
+            team=team,
+        )
+    client.force_login(admin_dpmppa)
+
+    first = client.get(recap_url(cycle, "?urut=wilayah")).content.decode()
+    second = client.get(recap_url(cycle, "?urut=wilayah&halaman=2")).content.decode()
+
+    assert first.count('id="usulan-') == 100
+    assert second.count('id="usulan-') == 1
+    assert "101 usulan" in first
+    assert "urut=wilayah&amp;halaman=2" in first
