@@ -55,16 +55,17 @@ def titled(filter_class, title):
 
 @admin.register(Proposal)
 class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
+    # Compact on purpose: the officers' screens are narrow beside the filter column.
     list_display = [
-        "rt_label",
-        "kecamatan_name",
-        "kk_count",
+        "cycle_short",
+        "rt_with_area",
+        "kk",
         "size_category",
         "status_with_reason",
         "team_label",
         "past_results",
-        "cycle_short",
     ]
+    list_display_links = ["rt_with_area"]
     list_filter = [
         ("cycle", titled(admin.RelatedFieldListFilter, "periode lomba")),
         "status",
@@ -94,9 +95,22 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
             queryset = queryset | extra
         return queryset, may_have_duplicates
 
-    @admin.display(description="usulan", ordering="kelurahan_name")
+    @admin.display(description="RT")
     def rt_label(self, obj):
-        return f"RT {obj.rt_number:02d} {obj.kelurahan_name}"
+        return f"RT {obj.rt_number:02d}"
+
+    @admin.display(description="usulan", ordering="kelurahan_name")
+    def rt_with_area(self, obj):
+        return format_html(
+            "RT {} {}<br><small>Kec. {}</small>",
+            f"{obj.rt_number:02d}",
+            obj.kelurahan_name,
+            obj.kecamatan_name,
+        )
+
+    @admin.display(description="KK", ordering="kk_count")
+    def kk(self, obj):
+        return obj.kk_count
 
     @admin.display(description="status", ordering="status")
     def status_with_reason(self, obj):
@@ -110,10 +124,11 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
     def team_label(self, obj):
         return obj.team.name if obj.team_id else "-"
 
-    @admin.display(description="riwayat RT")
+    @admin.display(description="riwayat")
     def past_results(self, obj):
+        # Other cycles of the same RT, annotated in the list query (history.with_history_counts).
         if not obj.past_entries:
-            return "baru pertama"
+            return "baru"
         return f"ikut {obj.past_entries}×, menang {obj.past_wins}×"
 
     @admin.display(description="periode", ordering="cycle__year")
@@ -146,7 +161,7 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
 
     @admin.display(description="hasil sebelumnya")
     def rt_history(self, obj):
-        history = earlier_results([obj.rt_id], exclude_cycle_id=obj.cycle_id)[obj.rt_id]
+        history = earlier_results([obj.rt_id], before=obj.cycle)[obj.rt_id]
         if not history.entries:
             return "Belum pernah ikut lomba sebelumnya."
         rows = format_html_join(

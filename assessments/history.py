@@ -4,7 +4,7 @@ the kelurahan, the kecamatan and the team see its history. Constant number of qu
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from assessments.models import Assessment, Proposal, Score
@@ -56,16 +56,22 @@ def proposal_totals(proposal_ids):
     return totals
 
 
-def earlier_results(rt_ids, *, exclude_cycle_id=None):
-    """{rt id: RTHistory} for the given RTs, newest cycle first, without `exclude_cycle_id`."""
+def before_cycle_q(year, period, prefix="cycle__"):
+    """Cycles before (year, period)."""
+    return Q(**{f"{prefix}year__lt": year}) | Q(
+        **{f"{prefix}year": year, f"{prefix}period__lt": period}
+    )
+
+
+def earlier_results(rt_ids, *, before=None):
+    """{rt id: RTHistory} for the given RTs, newest cycle first; with `before` (a cycle),
+    only the cycles before it."""
     from awards.models import Award
 
-    past = (
-        Proposal.objects.filter(rt_id__in=rt_ids)
-        .exclude(cycle_id=exclude_cycle_id)
-        .select_related("cycle")
-        .order_by("-cycle__year", "-cycle__period")
-    )
+    past = Proposal.objects.filter(rt_id__in=rt_ids)
+    if before is not None:
+        past = past.filter(before_cycle_q(before.year, before.period))
+    past = past.select_related("cycle").order_by("-cycle__year", "-cycle__period")
     past = list(past)
     ids = [p.pk for p in past]
     tiers = dict(Award.objects.filter(proposal_id__in=ids).values_list("proposal_id", "tier"))
@@ -84,21 +90,20 @@ def earlier_results(rt_ids, *, exclude_cycle_id=None):
 
 
 def with_history_counts(queryset):
-    """Annotate proposals with `past_entries` and `past_wins` (other cycles of the same RT)
-    in the same query, for list pages."""
+    """Annotate proposals with `past_entries` and `past_wins` (earlier cycles of the same
+    RT) in the same query, for list pages."""
     from awards.models import Award
 
+    earlier = before_cycle_q(OuterRef("cycle__year"), OuterRef("cycle__period"))
     entries = (
-        Proposal.objects.filter(rt=OuterRef("rt"))
-        .exclude(cycle=OuterRef("cycle"))
+        Proposal.objects.filter(earlier, rt=OuterRef("rt"))
         .order_by()
         .values("rt")
         .annotate(n=Count("pk"))
         .values("n")
     )
     wins = (
-        Award.objects.filter(rt=OuterRef("rt"))
-        .exclude(cycle=OuterRef("cycle"))
+        Award.objects.filter(earlier, rt=OuterRef("rt"))
         .order_by()
         .values("rt")
         .annotate(n=Count("pk"))
