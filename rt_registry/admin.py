@@ -188,6 +188,21 @@ class RTAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin)
         # Default thresholds; a proposal keeps the category of its cycle's thresholds.
         return obj.size_category().label
 
+    def get_list_display(self, request):
+        # A kelurahan officer's list is one kelurahan: its name is in the title instead.
+        columns = list(super().get_list_display(request))
+        profile = getattr(request.user, "profile", None)
+        if profile is not None and profile.kelurahan_id:
+            columns = [c for c in columns if c not in ("kelurahan_name", "kecamatan_name")]
+        elif profile is not None and profile.kecamatan_id:
+            columns = [c for c in columns if c != "kecamatan_name"]
+        return columns
+
+    def changelist_view(self, request, extra_context=None):
+        profile = getattr(request.user, "profile", None)
+        title = "RT " + (profile.scope_label if profile is not None else "Kota Jambi")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
     def get_search_results(self, request, queryset, search_term):
         term = RT_NUMBER_IN_SEARCH.sub(r"\1", search_term)
         numbers = [int(bit) for bit in term.split() if bit.isdigit()]

@@ -57,7 +57,7 @@ class OfficerProfileForm(forms.ModelForm):
     exactly one kelurahan, a Petugas Kecamatan one kecamatan, the others none."""
 
     role = forms.ChoiceField(
-        label="peran",
+        label="Peran",
         required=False,
         choices=[("", "— tanpa peran —"), *((r, r) for r in roles.ALL_ROLES)],
         help_text="Peran menentukan apa yang boleh dikerjakan; wilayah menentukan data mana.",

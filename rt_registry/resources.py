@@ -8,6 +8,7 @@ saved in bulk; the admin rolls the whole file back when any row is invalid.
 """
 
 import csv
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
 from rt_registry.models import RT, Kelurahan
+
+logger = logging.getLogger(__name__)
 
 COLUMN_KECAMATAN = "kecamatan"
 COLUMN_KELURAHAN = "kelurahan"
@@ -229,6 +232,7 @@ class RTResource(FormulaEscapingMixin, resources.ModelResource):
         self._columns = set()
         self._current = None
         self._before = None
+        self._file_has_errors = False
 
     # Export -----------------------------------------------------------------------
 
@@ -271,6 +275,7 @@ class RTResource(FormulaEscapingMixin, resources.ModelResource):
                     )
             self._clean_rows[number] = clean
 
+        self._file_has_errors = any(c.errors for c in self._clean_rows.values())
         in_file = {k.pk for k in (c.kelurahan for c in self._clean_rows.values()) if k}
         self._existing = {
             (rt.kelurahan_id, rt.number): rt
@@ -402,6 +407,24 @@ class RTResource(FormulaEscapingMixin, resources.ModelResource):
         if import_validation_errors or self._before is None:
             return False
         return self._snapshot(instance) == self._before
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # Nothing of a file with a bad row is kept: do not even try to write it.
+        if not self._file_has_errors:
+            super().save_instance(instance, is_create, row, **kwargs)
+
+    def handle_import_error(self, result, error, raise_errors=False):
+        if not isinstance(error, ImportFileError):
+            # A database error (lock, lost connection, a row written meanwhile): the
+            # officer needs to know nothing was saved, not the exception text.
+            logger.warning("RT import failed: %r", error)
+            if result is not None and result.base_errors:
+                return
+            error = ImportFileError(
+                "Data tidak dapat disimpan ke basis data; tidak ada yang disimpan. "
+                "Coba lagi sebentar lagi; bila berulang, hubungi Admin DPMPPA."
+            )
+        super().handle_import_error(result, error, raise_errors)
 
     def before_save_instance(self, instance, row, **kwargs):
         # bulk_update() does not run auto_now.

@@ -40,7 +40,7 @@ def test_kelurahan_officer_imports_rt_file_and_sees_only_own_kelurahan(
     # Numeric order: RT 2 before RT 10.
     assert table.index("RT 02") < table.index("RT 10")
     assert "Kenali Asam" not in page.content()
-    assert "Buluran Kenali" in table
+    assert page.inner_text("#content h1") == "RT Kelurahan Buluran Kenali"
     assert sorted(
         RT.objects.filter(kelurahan__name="Buluran Kenali").values_list("number", flat=True)
     ) == [1, 2, 10]

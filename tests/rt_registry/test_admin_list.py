@@ -175,3 +175,25 @@ def test_rt_list_page_is_indonesian(client, kelurahan_officer, rt_in_scope):
     assert "RT 05" in page
     assert "Impor" in page and "Ekspor" in page
     assert "Cari nama Ketua RT" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "title", "hidden_columns"),
+    [
+        ("kelurahan_officer", "RT Kelurahan Buluran Kenali", {"kelurahan_name", "kecamatan_name"}),
+        ("kecamatan_officer", "RT Kecamatan Telanaipura", {"kecamatan_name"}),
+        ("admin_dpmppa", "RT Kota Jambi", set()),
+    ],
+)
+@pytest.mark.django_db
+def test_list_title_names_the_scope_and_drops_columns_with_one_value(
+    client, request, rt_in_scope, persona, title, hidden_columns
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(LIST_URL)
+
+    assert f"<h1>{title}</h1>" in response.content.decode()
+    columns = set(response.context["cl"].list_display)
+    assert not columns & hidden_columns
+    assert {"kelurahan_name", "kecamatan_name"} - hidden_columns <= columns

@@ -412,3 +412,27 @@ def test_exported_file_imports_back_without_changes(client, kelurahan_officer):
         ("Buluran Kenali", 1, "=SUM(A1)", "+62811", 60),
         ("Buluran Kenali", 2, "@Budi", "-", 60),
     ]
+
+
+@pytest.mark.django_db
+def test_database_error_is_reported_in_indonesian_and_nothing_is_saved(
+    kelurahan_officer, monkeypatch
+):
+    from django.db import OperationalError
+
+    from rt_registry.models import RTQuerySet
+
+    def locked(self, *args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(RTQuerySet, "bulk_create", locked)
+
+    result = import_with_resource(kelurahan_officer, csv_bytes(buluran_kenali_rows(3)))
+
+    assert result.has_errors()
+    messages = [str(error.error) for error in result.base_errors]
+    assert messages == [
+        "Data tidak dapat disimpan ke basis data; tidak ada yang disimpan. "
+        "Coba lagi sebentar lagi; bila berulang, hubungi Admin DPMPPA."
+    ]
+    assert RT.objects.count() == 0
