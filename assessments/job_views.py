@@ -1,12 +1,14 @@
 """Progress page, status and download of background documents (assessments/jobs.py).
 Only the requester or an Admin DPMPPA sees a job; anyone else gets a 404."""
 
+import datetime
 import os
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.jobs import KIND_LABELS
 from assessments.models import DocumentJob
@@ -20,15 +22,27 @@ def get_job_for_user(request, job_id):
     return job
 
 
+# A job still waiting or running after this long has lost its worker (stopped, restarted).
+STALE_AFTER = datetime.timedelta(minutes=30)
+
+
 def job_state(job):
     done = job.status == DocumentJob.Status.DONE
+    unfinished = job.status in (DocumentJob.Status.QUEUED, DocumentJob.Status.RUNNING)
+    stale = unfinished and timezone.now() - job.created_at > STALE_AFTER
     return {
         "status": job.status,
         "status_label": job.get_status_display(),
         "progress": job.progress,
         "total": job.total,
         "percent": 100 if done else (int(job.progress * 100 / job.total) if job.total else 0),
-        "error": job.error,
+        "error": job.error
+        or (
+            "Dokumen belum selesai setelah 30 menit; pekerja latar (db_worker) mungkin "
+            "berhenti. Buat ulang dokumen, atau minta admin sistem memeriksa pekerja latar."
+            if stale
+            else ""
+        ),
         "download_url": reverse("assessments:document-download", args=[job.pk]) if done else "",
     }
 

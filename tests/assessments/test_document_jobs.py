@@ -1,5 +1,6 @@
 """Background documents: job lifecycle, the worker path, progress page scope, PDF helper."""
 
+import datetime
 import io
 import logging
 
@@ -7,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments import jobs
@@ -229,3 +231,18 @@ def test_pdf_a3b_variant_is_marked():
     assert "/OutputIntents" in root
     assert b'pdfaid:part="3"' in xmp
     assert b'pdfaid:conformance="B"' in xmp
+
+
+def test_job_left_running_long_ago_tells_the_user(client, admin_dpmppa):
+    job = DocumentJob.objects.create(
+        kind="uji", subject="uji:1", requested_by=admin_dpmppa, status="RUNNING"
+    )
+    DocumentJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    client.force_login(admin_dpmppa)
+
+    state = client.get(reverse("assessments:document-status", args=[job.pk])).json()
+
+    assert "db_worker" in state["error"]
+    assert state["status"] == "RUNNING"
