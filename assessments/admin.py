@@ -203,18 +203,50 @@ class IndicatorAdmin(admin.ModelAdmin):
     def is_used(self, obj):
         return obj.used
 
+    READ_ONLY_FIELDS = ["set_name", "code", "pillar", "order", "text"]
+
+    @admin.display(description="set indikator")
+    def set_name(self, obj):
+        return obj.indicator_set.name
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and _has_scores(obj):
+            return self.READ_ONLY_FIELDS
+        return self.fields
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and _has_scores(obj):
-            return self.fields
+            return self.READ_ONLY_FIELDS
         return []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "indicator_set" in form.base_fields:
+            form.base_fields["indicator_set"].label = "Set indikator"
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not _has_scores(obj))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        if obj is not None and _has_scores(obj) and request.method == "GET":
+        if obj is not None and _has_scores(obj):
+            if request.method == "POST":
+                messages.error(
+                    request, f"Indikator {obj.code} sudah dipakai menilai: tidak diubah."
+                )
+                return redirect("admin:assessments_indicator_change", obj.pk)
             messages.warning(
                 request,
                 "Indikator ini sudah dipakai dalam penilaian: tidak dapat diubah atau dihapus.",
             )
+            extra_context = {
+                **(extra_context or {}),
+                "show_save": False,
+                "show_save_and_continue": False,
+                "show_save_and_add_another": False,
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):

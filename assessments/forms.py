@@ -270,6 +270,7 @@ class TeamForm(forms.ModelForm):
         if self.instance.pk:
             open_cycles = open_cycles | Cycle.objects.filter(pk=self.instance.cycle_id)
         self.fields["cycle"].queryset = open_cycles
+        self.fields["cycle"].label = "Periode lomba"
 
     def clean(self):
         data = super().clean()
