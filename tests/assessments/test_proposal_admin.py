@@ -434,6 +434,26 @@ def test_rt_action_refused_for_kecamatan_officer(client, cycle, kecamatan_office
         {"action": "propose_selected_rts", ACTION_CHECKBOX_NAME: [rt_in_scope.pk]},
         follow=True,
     )
-    assert "tidak berhak mengusulkan" in response.content.decode()
+    # The RT admin may hide the action from them; either way nothing is proposed.
+    assert "RT diusulkan pada periode" not in response.content.decode()
     assert not Proposal.objects.exists()
     assert RT.objects.count() == 1
+
+
+def test_rt_action_refuses_a_user_without_the_permission_when_called(
+    rf, kecamatan_officer, rt_in_scope
+):
+    from django.contrib import admin as django_admin
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from assessments.admin_common import propose_selected_rts
+
+    factories.make_cycle(stage="USULAN")
+    request = rf.post("/")
+    request.user = kecamatan_officer
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    modeladmin = django_admin.site._registry[RT]
+    propose_selected_rts(modeladmin, request, RT.objects.filter(pk=rt_in_scope.pk))
+    assert [str(m) for m in request._messages] == ["Anda tidak berhak mengusulkan RT."]
+    assert not Proposal.objects.exists()
