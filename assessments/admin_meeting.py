@@ -16,6 +16,7 @@ class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["cycle", "held_on", "place", "number", "head_name", "notes"]
+        labels = {"cycle": "periode lomba"}
         help_texts = {
             "held_on": "Format hari/bulan/tahun, misalnya 29/11/2026.",
             "number": "Nomor Berita Acara, ditulis bebas, misalnya 005/BA/DPMPPA/2026.",
@@ -65,11 +66,15 @@ class MeetingAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["cycle__year", "cycle__stage"]
     search_fields = ["place", "number", "head_name"]
     list_select_related = ["cycle"]
-    readonly_fields = ["links", "created_at"]
+    readonly_fields = ["links", "recorded_at"]
     fieldsets = [
         (None, {"fields": ["cycle", "held_on", "place", "number", "head_name", "notes"]}),
-        ("Rekapitulasi, keputusan dan Berita Acara", {"fields": ["links", "created_at"]}),
+        ("Rekapitulasi, keputusan dan Berita Acara", {"fields": ["links", "recorded_at"]}),
     ]
+
+    @admin.display(description="dicatat")
+    def recorded_at(self, obj):
+        return obj.created_at if obj and obj.pk else "–"
 
     @admin.display(description="tahap periode", ordering="cycle__stage")
     def cycle_stage(self, obj):
