@@ -457,3 +457,13 @@ def test_rt_action_refuses_a_user_without_the_permission_when_called(
     propose_selected_rts(modeladmin, request, RT.objects.filter(pk=rt_in_scope.pk))
     assert [str(m) for m in request._messages] == ["Anda tidak berhak mengusulkan RT."]
     assert not Proposal.objects.exists()
+
+
+@pytest.mark.parametrize(("term", "expected"), [("5", [5]), ("RT 07", [7]), ("Ketua Tujuh", [7])])
+def test_search_by_rt_number_or_ketua(client, admin_dpmppa, cycle, term, expected):
+    for number, ketua in [(5, "Ketua Lima"), (7, "Ketua Tujuh")]:
+        rt = factories.make_rt(kelurahan="Buluran Kenali", number=number, ketua_name=ketua)
+        factories.make_proposal(cycle=cycle, rt=rt)
+    client.force_login(admin_dpmppa)
+    response = client.get(reverse(CHANGELIST), {"q": term})
+    assert [p.rt_number for p in response.context["cl"].result_list] == expected
