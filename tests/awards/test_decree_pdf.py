@@ -190,3 +190,11 @@ def test_user_text_is_escaped_and_cannot_fetch_files(draft):
     html = render_decree_html(draft)
     assert '<img src="file:///etc/passwd">' not in html
     assert "&lt;img" in html
+
+
+def test_acting_mayor_signs_as_pj_wali_kota(draft):
+    draft.signatory_title = "Pj. WALI KOTA JAMBI"
+    draft.save()
+    html = render_decree_html(draft)
+    assert "Pj. WALI KOTA JAMBI," in html
+    assert "PJ. WALI KOTA" not in html
