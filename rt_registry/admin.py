@@ -188,6 +188,13 @@ class RTAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin)
         # Default thresholds; a proposal keeps the category of its cycle's thresholds.
         return obj.size_category().label
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Offered only to those who may propose (the action checks again when run).
+        if not request.user.has_perm("assessments.add_proposal"):
+            actions.pop("propose_selected_rts", None)
+        return actions
+
     def get_list_display(self, request):
         # A kelurahan officer's list is one kelurahan: its name is in the title instead.
         columns = list(super().get_list_display(request))

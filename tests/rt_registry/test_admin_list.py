@@ -197,3 +197,12 @@ def test_list_title_names_the_scope_and_drops_columns_with_one_value(
     columns = set(response.context["cl"].list_display)
     assert not columns & hidden_columns
     assert {"kelurahan_name", "kecamatan_name"} - hidden_columns <= columns
+
+
+@pytest.mark.django_db
+def test_view_only_kecamatan_officer_is_offered_no_actions(client, kecamatan_officer):
+    client.force_login(kecamatan_officer)
+
+    response = client.get(LIST_URL)
+
+    assert response.context["cl"].model_admin.get_actions(response.wsgi_request) == {}
