@@ -198,3 +198,12 @@ def test_recap_page_is_paginated_by_hundred(client, admin_dpmppa, cycle):
     assert second.count('id="usulan-') == 1
     assert "101 usulan" in first
     assert "urut=wilayah&amp;halaman=2" in first
+
+
+def test_cycle_admin_links_to_recap_and_decisions(client, admin_dpmppa, cycle):
+    client.force_login(admin_dpmppa)
+
+    html = client.get(reverse("admin:assessments_cycle_change", args=[cycle.pk])).content.decode()
+
+    assert reverse("assessments:recap", args=[cycle.pk]) in html
+    assert reverse("assessments:decisions", args=[cycle.pk]) in html
