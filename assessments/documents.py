@@ -73,6 +73,7 @@ def berita_acara_context(meeting):
         "proposed_total": len(rows),
         "assessed_total": sum(1 for r in rows if r.sent_count),
         "passed_total": passed_total,
+        "rule_passes_total": sum(c["rule_passes"] for c in categories),
         "passed_total_words": in_words(passed_total),
         "overrules": overrules,
         "kop_address": getattr(settings, "DPMPPA_KOP_ADDRESS", DEFAULT_KOP_ADDRESS),

@@ -416,6 +416,7 @@ def test_berita_acara_pdf_content(meeting, proposals, admin_dpmppa):
     assert "Aula DPMPPA Kota Jambi" in flat
     assert "Kecil 1 1 0 1" in flat  # proposed, assessed, by rule, by decision
     assert "Besar 1 1 1 1" in flat
+    assert "Jumlah 2 2 1 2" in flat
     assert "Kader posyandu sangat aktif" in flat
     assert "menetapkan 2 (dua) Rukun Tetangga" in flat
     assert "Budi Santoso" in flat and "Siti Aminah" in flat
