@@ -252,3 +252,18 @@ def test_finalise_refuses_when_the_dictum_amounts_no_longer_match_the_settings(
         finalise_decree(ready(draft), by=admin_dpmppa)
     assert Decree.objects.get(pk=draft.pk).status == "DRAFT"
     assert not Cycle.objects.get(pk=cycle.pk).is_locked
+
+
+def test_a_failed_render_leaves_the_draft_and_the_cycle_untouched(
+    draft, admin_dpmppa, cycle, monkeypatch
+):
+    def broken(decree, *, final=None):
+        raise RuntimeError("WeasyPrint gagal")
+
+    monkeypatch.setattr("awards.pdf.render_decree_pdf", broken)
+    with pytest.raises(RuntimeError):
+        finalise_decree(ready(draft), by=admin_dpmppa)
+    decree = Decree.objects.get(pk=draft.pk)
+    assert decree.status == "DRAFT" and not decree.pdf and not decree.basis_fingerprint
+    cycle.refresh_from_db()
+    assert not cycle.is_locked and cycle.stage == "REKAPITULASI"
