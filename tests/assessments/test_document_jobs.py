@@ -246,3 +246,19 @@ def test_job_left_running_long_ago_tells_the_user(client, admin_dpmppa):
 
     assert "db_worker" in state["error"]
     assert state["status"] == "RUNNING"
+
+
+def test_print_css_pages_a4_f4_and_landscape_annex():
+    body = '<section><p>isi</p></section><section class="landscape"><p>lampiran</p></section>'
+    head = '<html><head><link rel="stylesheet" href="css/print-base.css"></head>'
+    a4 = PdfReader(io.BytesIO(html_to_pdf(f"{head}<body>{body}</body></html>")))
+    f4 = PdfReader(io.BytesIO(html_to_pdf(f'{head}<body class="f4">{body}</body></html>')))
+
+    def size_mm(page):
+        return round(float(page.mediabox.width) / 72 * 25.4), round(
+            float(page.mediabox.height) / 72 * 25.4
+        )
+
+    assert [size_mm(p) for p in a4.pages] == [(210, 297), (297, 210)]
+    assert [size_mm(p) for p in f4.pages] == [(215, 330), (330, 215)]
+    assert "Halaman 1 dari 2" in a4.pages[0].extract_text()
