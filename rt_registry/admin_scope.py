@@ -4,14 +4,19 @@ Django's admin leaks rows by default in places people forget: foreign-key choice
 the ids a POST may carry), autocomplete, related list filters, object URLs, bulk delete
 and imports/exports. Each is closed here on the server, not in the template."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from import_export.results import RowResult
 
 PENDING_IMPORTS_SESSION_KEY = "bantar_pending_imports"
+# A previewed file nobody confirmed is removed after this long (sessions end sooner).
+PENDING_IMPORT_LIFETIME = datetime.timedelta(days=1)
 
 
 def scoped(model, user):
@@ -136,6 +141,7 @@ class ScopedImportExportMixin:
         return initial
 
     def import_action(self, request, **kwargs):
+        self._remove_stale_pending_files()
         response = super().import_action(request, **kwargs)
         upload = request.FILES.get("import_file")
         context = getattr(response, "context_data", None) or {}
@@ -186,3 +192,15 @@ class ScopedImportExportMixin:
 
     def _tmp_storage(self, name):
         return self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+
+    def _remove_stale_pending_files(self):
+        storage = self._tmp_storage("")
+        folder = getattr(storage, "MEDIA_FOLDER", None)
+        backend = getattr(storage, "_storage", None)
+        if folder is None or backend is None or not backend.exists(folder):
+            return
+        cutoff = timezone.now() - PENDING_IMPORT_LIFETIME
+        for name in backend.listdir(folder)[1]:
+            path = f"{folder}/{name}"
+            if backend.get_modified_time(path) < cutoff:
+                backend.delete(path)

@@ -436,3 +436,20 @@ def test_database_error_is_reported_in_indonesian_and_nothing_is_saved(
         "Coba lagi sebentar lagi; bila berulang, hubungi Admin DPMPPA."
     ]
     assert RT.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_previewed_files_never_confirmed_are_removed_after_a_day(client, kelurahan_officer):
+    import os
+    import time
+
+    client.force_login(kelurahan_officer)
+    response = preview(client, csv_bytes(buluran_kenali_rows(1)))
+    name = response.context["confirm_form"].initial["import_file_name"]
+    path = default_storage.path(f"django-import-export/{name}")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(path, (two_days_ago, two_days_ago))
+
+    client.get(IMPORT_URL)
+
+    assert not os.path.exists(path)

@@ -428,3 +428,32 @@ def test_kelurahan_officer_sees_only_own_kelurahan_in_reference_lists(client, ke
 
     assert [k.name for k in listed.result_list] == ["Buluran Kenali"]
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_tim_penilai_group_holds_no_registry_permission():
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name=roles.TIM_PENILAI)
+
+    assert not group.permissions.filter(content_type__app_label="rt_registry").exists()
+
+
+@pytest.mark.django_db
+def test_assessor_is_not_staff_and_cannot_log_into_the_admin(client, assessor):
+    response = client.post(
+        reverse("admin:login"), {"username": "penilai.uji", "password": factories.PASSWORD}
+    )
+
+    assert not assessor.is_staff
+    assert response.status_code == 200  # the form again, with an error
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("persona", [KEC, PENILAI_STAFF])
+@pytest.mark.django_db
+def test_import_page_is_closed_to_those_who_may_not_import(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(reverse("admin:rt_registry_rt_import")).status_code == 403
+    assert client.post(reverse("admin:rt_registry_rt_process_import"), {}).status_code == 403
