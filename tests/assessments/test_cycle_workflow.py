@@ -57,7 +57,7 @@ def test_locked_cycle_does_not_move_before_ditetapkan(admin_dpmppa):
 
 
 @pytest.mark.parametrize("fixture", ["kecamatan_officer", "kelurahan_officer", "assessor"])
-def test_only_admin_dpmppa_moves_the_stage(request, fixture):
+def test_only_admin_dpmppa_moves_the_stage(db, request, fixture):
     user = request.getfixturevalue(fixture)
     cycle = factories.make_cycle(stage="USULAN")
     with pytest.raises(PermissionDenied):
@@ -281,7 +281,7 @@ def test_unscored_indicator_can_be_edited(client, admin_dpmppa):
 
 
 @pytest.mark.parametrize("fixture", ["kecamatan_officer", "kelurahan_officer"])
-def test_officers_cannot_edit_indicators(client, request, fixture):
+def test_officers_cannot_edit_indicators(db, client, request, fixture):
     client.force_login(request.getfixturevalue(fixture))
     indicator = Indicator.objects.get(code="B2")
     url = reverse("admin:assessments_indicator_change", args=[indicator.pk])
