@@ -50,6 +50,10 @@ class RTExportForm(ExportForm):
         self.fields["format"].label = "Format berkas"
         self.fields["format"].error_messages["required"] = "Pilih format berkas."
         self.fields["resource"].label = "Jenis data"
+        # Officers open exports in Excel: offer .xlsx first.
+        xlsx = [value for value, title in self.fields["format"].choices if title == "xlsx"]
+        if xlsx:
+            self.fields["format"].initial = xlsx[0]
 
 
 class OfficerProfileForm(forms.ModelForm):

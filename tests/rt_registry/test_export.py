@@ -167,3 +167,12 @@ def test_export_query_count_does_not_grow_with_rows(client, kelurahan_officer):
     large = count_export_queries(client, 40)
 
     assert small == large
+
+
+@pytest.mark.django_db
+def test_export_form_offers_xlsx_first(client, kelurahan_officer):
+    client.force_login(kelurahan_officer)
+
+    form = client.get(EXPORT_URL).context["form"]
+
+    assert dict(form.fields["format"].choices)[form.fields["format"].initial] == "xlsx"
