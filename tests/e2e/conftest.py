@@ -32,6 +32,19 @@ def _plain_http_live_server():
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_data_on_every_connection(django_db_setup):
+    # Playwright's sync API runs an event loop in this thread, and Django then hands out a
+    # connection object per async context. A new one lacks the copy of the migrated data
+    # that serialized_rollback restores after each flush: keep it on the class instead.
+    from django.db import connections
+
+    connection = connections["default"]
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        type(connection)._test_serialized_contents = contents
+
+
 @pytest.fixture(scope="session")
 def _chromium():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
