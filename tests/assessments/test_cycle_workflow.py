@@ -2,6 +2,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.cycles import advance_stage
@@ -288,3 +290,33 @@ def test_officers_cannot_edit_indicators(db, client, request, fixture):
     assert client.post(url, {"text": "x"}).status_code == 403
     indicator.refresh_from_db()
     assert indicator.text != "x"
+
+
+def test_confirmation_warns_about_unverified_and_unassigned_proposals(client, admin_dpmppa):
+    cycle = factories.make_cycle(stage="USULAN")
+    factories.make_proposal(cycle=cycle, rt=factories.make_rt(kelurahan="Telanaipura", number=1))
+    factories.make_proposal(
+        cycle=cycle, rt=factories.make_rt(kelurahan="Telanaipura", number=2), status="DIVERIFIKASI"
+    )
+    client.force_login(admin_dpmppa)
+    page = client.get(reverse("admin:assessments_cycle_advance", args=[cycle.pk])).content.decode()
+    assert "1 usulan belum diverifikasi kecamatan" in page
+    assert "1 usulan terverifikasi belum ditugaskan ke tim penilai" in page
+
+
+def test_cycle_changelist_query_count_is_flat(client, admin_dpmppa):
+    client.force_login(admin_dpmppa)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("admin:assessments_cycle_changelist")).status_code == 200
+        return len(captured)
+
+    factories.make_cycle(year=2020)
+    small = queries()
+    for year in range(2021, 2026):
+        cycle = factories.make_cycle(year=year)
+        factories.make_proposal(
+            cycle=cycle, rt=factories.make_rt(kelurahan="Telanaipura", number=year - 2000)
+        )
+    assert queries() == small

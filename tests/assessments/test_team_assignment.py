@@ -289,3 +289,34 @@ def test_admin_records_a_conflict_on_behalf_with_the_same_rules(
     )
     assert "satu-satunya anggota" in page.content.decode()
     assert ConflictOfInterest.objects.count() == 1
+
+
+def test_proposal_is_released_from_its_team_until_sheets_exist(cycle, team, admin_dpmppa, assessor):
+    free, scored = verified(cycle, "Buluran Kenali", 1), verified(cycle, "Buluran Kenali", 2)
+    flow.assign_team(proposals=[free, scored], team=team, by=admin_dpmppa)
+    Assessment.objects.create(proposal=scored, assessor=assessor)
+    with pytest.raises(ValidationError, match="tidak dapat dilepas"):
+        flow.unassign_team(proposals=[free, scored], by=admin_dpmppa)
+    free.refresh_from_db()
+    assert free.team == team
+    flow.unassign_team(proposals=[free], by=admin_dpmppa)
+    free.refresh_from_db()
+    assert free.team is None
+
+
+def test_team_changelist_query_count_is_flat(client, admin_dpmppa, cycle, assessor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin_dpmppa)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("admin:assessments_team_changelist"))
+        return len(captured)
+
+    factories.make_team(cycle=cycle, name="Tim 0", members=[assessor])
+    small = queries()
+    for n in range(1, 6):
+        factories.make_team(cycle=cycle, name=f"Tim {n}", members=[assessor])
+    assert queries() == small
