@@ -175,7 +175,24 @@ class CSVFormat(base_formats.CSV):
 
 
 class XLSXFormat(base_formats.XLSX):
-    pass
+    """The first sheet, blank rows kept so that row numbers stay those of the sheet
+    (the resource skips them); IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES would drop them."""
+
+    def create_dataset(self, in_stream):
+        import io
+
+        import openpyxl
+        import tablib
+
+        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        rows = book.active.iter_rows(values_only=True)
+        dataset = tablib.Dataset()
+        dataset.headers = list(next(rows, ()))
+        width = len(dataset.headers)
+        for row in rows:
+            dataset.append((list(row) + [None] * width)[:width])
+        book.close()
+        return dataset
 
 
 IMPORT_FORMATS = [CSVFormat, XLSXFormat]

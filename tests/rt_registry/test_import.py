@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rt_registry.models import RT
-from rt_registry.resources import CSVFormat, RTResource, wilayah_key
+from rt_registry.resources import CSVFormat, RTResource, XLSXFormat, wilayah_key
 from tests import factories
 from tests.rt_registry.importfiles import buluran_kenali_rows, csv_bytes, xlsx_bytes
 
@@ -453,3 +453,12 @@ def test_previewed_files_never_confirmed_are_removed_after_a_day(client, kelurah
     client.get(IMPORT_URL)
 
     assert not os.path.exists(path)
+
+
+@pytest.mark.django_db
+def test_xlsx_line_numbers_count_blank_rows_of_the_sheet(kelurahan_officer):
+    rows = [GOOD, (None,) * 6, (None,) * 6, ("Telanaipura", "Antah", 2, "A", None, 60)]
+
+    result = import_with_resource(kelurahan_officer, xlsx_bytes(rows), file_format=XLSXFormat)
+
+    assert list(errors_by_line(result)) == [5]
