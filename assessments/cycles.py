@@ -3,9 +3,12 @@ Arsip, forward only. Ditetapkan is reached only when the SK is final (awards flo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
 
-from assessments.models import Cycle, Proposal
+from assessments.models import Assessment, Cycle, Proposal
 from rt_registry import roles
+from rt_registry.templatetags.bantar import format_tanggal
 
 
 def _save_with_history(cycle, *, by, reason):
@@ -55,6 +58,34 @@ def stage_warnings(cycle):
         unassigned = cycle.proposals.verified().filter(team__isnull=True).count()
         if unassigned:
             warnings.append(f"{unassigned} usulan terverifikasi belum ditugaskan ke tim penilai.")
+    today = timezone.localdate()
+    if (
+        cycle.stage == Cycle.Stage.USULAN
+        and cycle.proposal_closes
+        and cycle.proposal_closes > today
+    ):
+        warnings.append(
+            f"Menurut jadwal, usulan baru ditutup {format_tanggal(cycle.proposal_closes)}."
+        )
+    if cycle.stage == Cycle.Stage.PENILAIAN:
+        incomplete = (
+            cycle.proposals.filter(team__isnull=False)
+            .annotate(
+                members=Count("team__memberships", distinct=True),
+                declined=Count("conflicts", distinct=True),
+                sent=Count(
+                    "assessments",
+                    filter=Q(assessments__status=Assessment.Status.SENT),
+                    distinct=True,
+                ),
+            )
+            .filter(sent__lt=F("members") - F("declined"))
+            .count()
+        )
+        if incomplete:
+            warnings.append(
+                f"{incomplete} usulan belum lengkap dinilai (belum semua anggota tim mengirim)."
+            )
     if cycle.stage == Cycle.Stage.PERSIAPAN and not cycle.indicator_set.indicators.exists():
         warnings.append("Set indikator periode ini belum berisi indikator.")
     return warnings

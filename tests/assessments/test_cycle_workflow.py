@@ -320,3 +320,26 @@ def test_cycle_changelist_query_count_is_flat(client, admin_dpmppa):
             cycle=cycle, rt=factories.make_rt(kelurahan="Telanaipura", number=year - 2000)
         )
     assert queries() == small
+
+
+def test_confirmation_warns_about_proposals_not_fully_assessed(client, admin_dpmppa, assessor):
+    from assessments.models import Assessment
+
+    cycle = factories.make_cycle(stage="PENILAIAN")
+    other = factories.make_user(username="penilai.lain", role="Tim Penilai")
+    team = factories.make_team(cycle=cycle, members=[assessor, other])
+    done, missing = [
+        factories.make_proposal(
+            cycle=cycle,
+            rt=factories.make_rt(kelurahan="Telanaipura", number=n),
+            status="DIVERIFIKASI",
+            team=team,
+        )
+        for n in (1, 2)
+    ]
+    for user in (assessor, other):
+        Assessment.objects.create(proposal=done, assessor=user, status="SENT")
+    Assessment.objects.create(proposal=missing, assessor=assessor, status="SENT")
+    client.force_login(admin_dpmppa)
+    page = client.get(reverse("admin:assessments_cycle_advance", args=[cycle.pk])).content.decode()
+    assert "1 usulan belum lengkap dinilai" in page
