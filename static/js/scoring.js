@@ -212,7 +212,8 @@
       var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (response.type === "opaqueredirect" || response.status === 401) {
         loginBox.hidden = false;
-        show("danger", ["Belum tersimpan: sesi Anda sudah berakhir. Masuk lagi, lalu simpan ulang."]);
+        show("danger", []);  // the login box says it all
+        notice.className = "sheet-notice";
         return null;
       }
       if (!json) {
