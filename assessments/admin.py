@@ -116,6 +116,12 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
             **(extra_context or {}),
             "can_advance": roles.is_admin_dpmppa(request.user),
         }
+        cycle = self.get_object(request, object_id)
+        if cycle is not None and cycle.is_locked:
+            # Everything is read-only once the SK is final: no save buttons to mislead.
+            extra_context.update(
+                show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def advance_view(self, request, pk):

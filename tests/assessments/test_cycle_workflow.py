@@ -343,3 +343,13 @@ def test_confirmation_warns_about_proposals_not_fully_assessed(client, admin_dpm
     client.force_login(admin_dpmppa)
     page = client.get(reverse("admin:assessments_cycle_advance", args=[cycle.pk])).content.decode()
     assert "1 usulan belum lengkap dinilai" in page
+
+
+def test_locked_cycle_page_is_read_only(client, admin_dpmppa):
+    cycle = factories.make_cycle(stage="DITETAPKAN", is_locked=True)
+    client.force_login(admin_dpmppa)
+    url = reverse("admin:assessments_cycle_change", args=[cycle.pk])
+    assert 'name="_save"' not in client.get(url).content.decode()
+    client.post(url, cycle_form_data(cycle, prize_besar="1"))
+    cycle.refresh_from_db()
+    assert cycle.prize_besar == Decimal("10000000")
