@@ -162,6 +162,14 @@ def ensure_cycle(*, year, period, stages, settings_, by):
     return cycle, True
 
 
+def made_by_seed(cycle, picked):
+    """An existing cycle is the seed's own when it holds every RT the seed proposes (the
+    seed writes a cycle and its proposals in one transaction, so its own cycle is never
+    empty). Someone else's cycle of the same year and period is left alone."""
+    existing = set(cycle.proposals.values_list("rt_id", flat=True))
+    return {rt.pk for rt, _ in picked} <= existing
+
+
 def pick_rts(rng, plan):
     """[(RT, kelurahan)] for each (kelurahan name, count) in plan, RT numbers drawn."""
     kelurahan = {
@@ -180,8 +188,8 @@ def pick_rts(rng, plan):
         chosen = rng.sample(candidates, min(count, len(candidates)))
         if name == "Buluran Kenali":
             # RT 05 Buluran Kenali (Besar, a winner in 2020) always takes part.
-            rt05 = next(rt for rt in candidates if rt.number == 5)
-            if rt05 not in chosen:
+            rt05 = next((rt for rt in candidates if rt.number == 5), None)
+            if rt05 is not None and rt05 not in chosen:
                 chosen[-1] = rt05
         for rt in sorted(chosen, key=lambda r: r.number):
             picked.append((rt, kel))
@@ -302,7 +310,7 @@ def seed_past_cycle(*, stdout=None):
         ["dpmppa", "kec.telanaipura", "kel.buluran-kenali", "kel.telanaipura", *TEAM_1, *TEAM_2]
     )
     admin = users["dpmppa"]
-    cycle, _ = ensure_cycle(
+    cycle, created = ensure_cycle(
         **PAST,
         settings_=PAST_DATES,
         stages=[
@@ -314,12 +322,15 @@ def seed_past_cycle(*, stdout=None):
         by=admin,
     )
     indicators = list(Indicator.objects.filter(indicator_set=cycle.indicator_set))
+    picked = pick_rts(rng, PAST_KELURAHAN)
+    qualities = {rt.pk: draw_quality(rng) for rt, _ in picked}
+    if not created and not made_by_seed(cycle, picked):
+        write(stdout, f"{cycle} sudah ada dengan usulan lain: data demonya dilewati.")
+        return None
     teams = {
         1: ensure_team(cycle=cycle, name="Tim Penilai 1", usernames=TEAM_1, users=users),
         2: ensure_team(cycle=cycle, name="Tim Penilai 2", usernames=TEAM_2, users=users),
     }
-    picked = pick_rts(rng, PAST_KELURAHAN)
-    qualities = {rt.pk: draw_quality(rng) for rt, _ in picked}
     if not cycle.proposals.exists():
         proposals = [
             new_proposal(
@@ -461,7 +472,7 @@ def seed_current_cycle(*, stdout=None):
         ["dpmppa", "kec.telanaipura", "kel.buluran-kenali", "kel.telanaipura", *TEAM_1, *TEAM_2]
     )
     admin = users["dpmppa"]
-    cycle, _ = ensure_cycle(
+    cycle, created = ensure_cycle(
         **CURRENT,
         settings_=CURRENT_DATES,
         stages=[
@@ -472,12 +483,15 @@ def seed_current_cycle(*, stdout=None):
         by=admin,
     )
     indicators = list(Indicator.objects.filter(indicator_set=cycle.indicator_set))
+    picked = pick_rts(rng, CURRENT_KELURAHAN)
+    qualities = {rt.pk: draw_quality(rng) for rt, _ in picked}
+    if not created and not made_by_seed(cycle, picked):
+        write(stdout, f"{cycle} sudah ada dengan usulan lain: data demonya dilewati.")
+        return None
     teams = {
         1: ensure_team(cycle=cycle, name="Tim Penilai 1", usernames=TEAM_1, users=users),
         2: ensure_team(cycle=cycle, name="Tim Penilai 2", usernames=TEAM_2, users=users),
     }
-    picked = pick_rts(rng, CURRENT_KELURAHAN)
-    qualities = {rt.pk: draw_quality(rng) for rt, _ in picked}
     if not cycle.proposals.exists():
         # Telanaipura's last two proposals came in late and still wait for the kecamatan;
         # one of Buluran Kenali's was returned with a reason.

@@ -308,3 +308,20 @@ def test_every_award_has_its_stored_one_page_certificate(seeded, past):
     assert batch.status == DocumentJob.Status.DONE
     batch_data = (seeded["media"] / batch.file.name).read_bytes()
     assert len(PdfReader(io.BytesIO(batch_data)).pages) == len(awards)
+
+
+def test_a_cycle_someone_else_made_for_the_same_period_is_left_alone(db):
+    from assessments import demo
+    from rt_registry.management.commands.seed_demo import Command
+    from tests import factories
+
+    Command().seed_rts()
+    Command().seed_users()
+    theirs = factories.make_cycle(year=2026, period=1, stage=Cycle.Stage.USULAN)
+    rt = RT.objects.get(kelurahan__name="Telanaipura", number=1)
+    factories.make_proposal(cycle=theirs, rt=rt)
+
+    assert demo.seed_current_cycle() is None
+    assert list(Proposal.objects.filter(cycle=theirs).values_list("rt_id", flat=True)) == [rt.pk]
+    assert not Team.objects.filter(cycle=theirs).exists()
+    assert Cycle.objects.get(pk=theirs.pk).stage == Cycle.Stage.USULAN

@@ -196,4 +196,5 @@ class Command(BaseCommand):
 def seed_cycles_and_awards(command):
     """The past cycle through its decree and certificates, and the current cycle."""
     past, _ = assessments_demo.seed(stdout=command.stdout)
-    awards_demo.seed(cycle=past, stdout=command.stdout)
+    if past is not None:
+        awards_demo.seed(cycle=past, stdout=command.stdout)
