@@ -151,6 +151,13 @@ class ScopedImportExportMixin:
             self._tmp_storage(stored).remove()
         return response
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error(
+            "import_file",
+            "Berkas tidak dapat dibaca. Pastikan format berkas sesuai (.xlsx atau .csv) "
+            "dan berkasnya tidak rusak.",
+        )
+
     def process_import(self, request, **kwargs):
         name = request.POST.get("import_file_name", "")
         if name not in request.session.get(PENDING_IMPORTS_SESSION_KEY, []):

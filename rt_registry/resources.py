@@ -8,11 +8,13 @@ saved in bulk; the admin rolls the whole file back when any row is invalid.
 """
 
 import csv
+import io
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import tablib
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import fields, resources, widgets
@@ -157,8 +159,8 @@ class CleanRow:
 
 
 class CSVFormat(base_formats.CSV):
-    """CSV as spreadsheets in Indonesia write it: `;` or `,` between cells, UTF-8 or
-    the Windows code page."""
+    """CSV as spreadsheets in Indonesia write it: `;` or `,` between cells, UTF-8 or the
+    Windows code page. Empty lines are kept so row numbers stay those of the sheet."""
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
@@ -166,12 +168,19 @@ class CSVFormat(base_formats.CSV):
                 in_stream = in_stream.decode("utf-8-sig")
             except UnicodeDecodeError:
                 in_stream = in_stream.decode("cp1252", errors="replace")
-        first_line = in_stream.lstrip("\ufeff").split("\n", 1)[0]
+        in_stream = in_stream.lstrip("\ufeff")
         try:
-            kwargs.setdefault("delimiter", csv.Sniffer().sniff(first_line, ";,\t").delimiter)
+            dialect = csv.Sniffer().sniff(in_stream.split("\n", 1)[0], ";,\t")
+            delimiter = dialect.delimiter
         except csv.Error:
-            pass
-        return super().create_dataset(in_stream, **kwargs)
+            delimiter = ","
+        rows = list(csv.reader(io.StringIO(in_stream), delimiter=delimiter))
+        dataset = tablib.Dataset()
+        dataset.headers = rows[0] if rows else []
+        width = len(dataset.headers)
+        for row in rows[1:]:
+            dataset.append((row + [""] * width)[:width])
+        return dataset
 
 
 class XLSXFormat(base_formats.XLSX):
@@ -179,10 +188,7 @@ class XLSXFormat(base_formats.XLSX):
     (the resource skips them); IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES would drop them."""
 
     def create_dataset(self, in_stream):
-        import io
-
         import openpyxl
-        import tablib
 
         book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         rows = book.active.iter_rows(values_only=True)

@@ -462,3 +462,23 @@ def test_xlsx_line_numbers_count_blank_rows_of_the_sheet(kelurahan_officer):
     result = import_with_resource(kelurahan_officer, xlsx_bytes(rows), file_format=XLSXFormat)
 
     assert list(errors_by_line(result)) == [5]
+
+
+@pytest.mark.django_db
+def test_csv_line_numbers_count_empty_lines(kelurahan_officer):
+    bad = b"Telanaipura,Antah,2,A,,60\r\n"
+    content = csv_bytes([GOOD]) + b"\r\n\r\n" + bad
+
+    result = import_with_resource(kelurahan_officer, content)
+
+    assert list(errors_by_line(result)) == [5]
+
+
+@pytest.mark.django_db
+def test_unreadable_file_gets_an_indonesian_message(client, kelurahan_officer):
+    client.force_login(kelurahan_officer)
+
+    response = preview(client, b"bukan berkas excel", name="rt.xlsx", file_format=XLSX)
+
+    assert "Berkas tidak dapat dibaca" in response.content.decode()
+    assert RT.objects.count() == 0
