@@ -412,15 +412,21 @@ class TeamAdmin(admin.ModelAdmin):
 @admin.register(ConflictOfInterest)
 class ConflictOfInterestAdmin(admin.ModelAdmin):
     form = ConflictForm
-    list_display = ["proposal", "assessor", "reason", "declared_at"]
+    list_display = ["proposal", "assessor", "reason", "declared"]
     list_filter = ["proposal__cycle"]
     search_fields = ["proposal__kelurahan_name", "assessor__username", "reason"]
     list_select_related = ["proposal__cycle", "assessor"]
-    readonly_fields = ["declared_at"]
+    readonly_fields = ["declared"]
+
+    @admin.display(description="dinyatakan", ordering="declared_at")
+    def declared(self, obj):
+        if not obj.declared_at:
+            return "-"
+        return format_tanggal(timezone.localtime(obj.declared_at))
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return ["proposal", "assessor", "reason", "declared_at"]
+            return ["proposal", "assessor", "reason", "declared"]
         return self.readonly_fields
 
     def has_change_permission(self, request, obj=None):

@@ -293,8 +293,11 @@ class ConflictForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposal"].queryset = Proposal.objects.filter(
-            team__isnull=False
+            team__isnull=False,
+            cycle__is_locked=False,
+            cycle__stage__in=[Cycle.Stage.USULAN, Cycle.Stage.PENILAIAN],
         ).select_related("cycle")
+        self.fields["proposal"].label = "Usulan"
         self.fields["assessor"].queryset = get_user_model().objects.filter(
             groups__name=roles.TIM_PENILAI
         )
