@@ -46,8 +46,11 @@ def read_rows(upload):
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = content.decode("latin-1")
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else None
-        raw = list(csv.reader(io.StringIO(text), dialect or csv.excel))
+        try:
+            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+        except csv.Error:  # one column, or nothing to guess from: the plain comma format
+            dialect = csv.excel
+        raw = list(csv.reader(io.StringIO(text), dialect))
     raw = [row for row in raw if any(str(c or "").strip() for c in row)]
     if not raw:
         raise ValidationError("Berkas kosong.")

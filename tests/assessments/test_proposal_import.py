@@ -130,3 +130,16 @@ def test_admin_imports_across_kelurahan(client, cycle, rts, admin_dpmppa):
     client.force_login(admin_dpmppa)
     post(client, cycle, csv_file("kelurahan,rt\nBuluran Kenali,1\nKenali Asam,4\n"))
     assert Proposal.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "kosong"), ("kelurahan\n", "Baris judul harus memuat"), ("\n\n", "Berkas kosong.")],
+)
+def test_empty_or_one_column_file_gets_a_message(
+    client, cycle, rts, kelurahan_officer, text, message
+):
+    client.force_login(kelurahan_officer)
+    page = post(client, cycle, csv_file(text)).content.decode()
+    assert message in page
+    assert not Proposal.objects.exists()
