@@ -310,14 +310,16 @@ def test_every_award_has_its_stored_one_page_certificate(seeded, past):
     assert len(PdfReader(io.BytesIO(batch_data)).pages) == len(awards)
 
 
-def test_a_cycle_someone_else_made_for_the_same_period_is_left_alone(db):
+def test_a_cycle_someone_else_made_for_the_same_period_is_left_alone(db, monkeypatch):
     from assessments import demo
     from rt_registry.management.commands.seed_demo import Command
     from tests import factories
 
+    # A period of its own, so the test runs alike before or after the module's seed.
+    monkeypatch.setattr(demo, "CURRENT", {"year": 2027, "period": 1})
     Command().seed_rts()
     Command().seed_users()
-    theirs = factories.make_cycle(year=2026, period=1, stage=Cycle.Stage.USULAN)
+    theirs = factories.make_cycle(year=2027, period=1, stage=Cycle.Stage.USULAN)
     rt = RT.objects.get(kelurahan__name="Telanaipura", number=1)
     factories.make_proposal(cycle=theirs, rt=rt)
 
