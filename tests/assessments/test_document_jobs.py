@@ -111,7 +111,8 @@ def test_job_is_not_run_twice(test_renderers, immediate_tasks, admin_dpmppa, mon
     assert again.file.name == first.file.name
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would drop migrated data.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_worker_runs_queued_job(test_renderers, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     user = factories.make_user(username="admin.worker", role="Admin DPMPPA")
