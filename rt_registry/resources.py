@@ -436,6 +436,21 @@ class RTResource(FormulaEscapingMixin, resources.ModelResource):
         if not self._file_has_errors:
             super().save_instance(instance, is_create, row, **kwargs)
 
+    # The preview does not write and roll back: every rule the database holds (unique
+    # kelurahan + number, KK >= 1, number >= 1, lengths) was checked in before_import.
+    # The confirm step writes, and rolls back everything on any error.
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run:
+            self.create_instances.clear()
+            return
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run:
+            self.update_instances.clear()
+            return
+        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size, result)
+
     def handle_import_error(self, result, error, raise_errors=False):
         if not isinstance(error, ImportFileError):
             # A database error (lock, lost connection, a row written meanwhile): the
