@@ -482,3 +482,16 @@ def test_unreadable_file_gets_an_indonesian_message(client, kelurahan_officer):
 
     assert "Berkas tidak dapat dibaca" in response.content.decode()
     assert RT.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_confirmed_import_is_recorded_in_the_admin_log(client, kelurahan_officer):
+    from django.contrib.admin.models import ADDITION, LogEntry
+
+    client.force_login(kelurahan_officer)
+    confirm(client, preview(client, csv_bytes(buluran_kenali_rows(3))))
+
+    entries = LogEntry.objects.filter(user=kelurahan_officer, action_flag=ADDITION)
+    assert sorted(int(e.object_id) for e in entries) == sorted(
+        RT.objects.values_list("pk", flat=True)
+    )
