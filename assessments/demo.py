@@ -42,6 +42,7 @@ from assessments.models import (
     TeamMember,
 )
 from assessments.recap import build_recap
+from assessments.scoring import reopen_sheet, send_sheet
 from rt_registry.models import RT, Kelurahan, SizeCategory
 
 SEED = 20250701
@@ -94,6 +95,26 @@ RETURN_REASON = (
     "Mohon perbarui jumlah KK RT ini lalu ajukan kembali."
 )
 CONFLICT_REASON = "Penilai berdomisili di RT ini (anggota keluarga pengurus RT)."
+# What assessors write under a sent sheet.
+GENERAL_NOTES = [
+    "",
+    "",
+    "Lingkungan bersih dan tertata; bank sampah aktif setiap Minggu.",
+    "Saluran air di ujung gang masih tersumbat; perlu gotong royong rutin.",
+    "Pos ronda aktif, jadwal ronda ditempel di pos.",
+    "Taman baca RT ramai dikunjungi anak-anak sore hari.",
+    "Lahan kosong dimanfaatkan untuk kebun sayur (KWT).",
+    "Beberapa rumah belum memiliki jamban sehat; posyandu berjalan baik.",
+    "Ketua RT dan warga hadir lengkap saat kunjungan.",
+]
+REOPEN_SENT_AGAIN = (
+    "Penilai melaporkan nilai A2 dan A3 tertukar saat mengisi di lokasi; dibuka kembali "
+    "atas permintaan penilai."
+)
+REOPEN_WAITING = (
+    "Tanggal kunjungan dan catatan umum tertukar dengan RT lain; penilai diminta memeriksa "
+    "dan mengirim ulang."
+)
 
 MEETING_PLACE = "Aula DPMPPA Kota Jambi"
 MEETING_ATTENDEES = [
@@ -271,7 +292,7 @@ def build_sheet(*, rng, proposal, assessor, status, visit_date, values, indicato
         status=status,
         client_token=demo_uuid(rng),
         visit_date=visit_date,
-        general_note="",
+        general_note=rng.choice(GENERAL_NOTES) if status == Assessment.Status.SENT else "",
         sent_at=local_dt(visit_date, 15, rng.randint(0, 59))
         if status == Assessment.Status.SENT
         else None,
@@ -580,6 +601,33 @@ def seed_current_sheets(*, cycle, teams, users, indicators, qualities, rng, stdo
                 )
     n_sheets, n_scores = save_sheets(sheets)
     write(stdout, f"{cycle}: {n_sheets} lembar penilaian (terkirim dan draf), {n_scores} nilai.")
+    seed_reopened_sheets(cycle=cycle, users=users)
+
+
+def seed_reopened_sheets(*, cycle, users):
+    """Score history: DPMPPA reopened one of penilai2's sheets, which was sent again
+    (version 1 superseded, version 2 sent), and one of penilai5's, not yet sent again.
+    Through the tablet's own workflow (assessments.scoring)."""
+    admin = users["dpmppa"]
+    sent = Assessment.objects.filter(proposal__cycle=cycle, status=Assessment.Status.SENT)
+    first = sent.filter(assessor=users["penilai2"]).order_by("pk").first()
+    draft = reopen_sheet(first, by=admin, reason=REOPEN_SENT_AGAIN)
+    values = {score.indicator_id: score.value for score in draft.scores.all()}
+    codes = dict(draft.scores.values_list("indicator__code", "indicator_id"))
+    a2, a3 = codes["A2"], codes["A3"]
+    values[a2], values[a3] = values[a3], values[a2]
+    if values[a2] == values[a3]:
+        values[a2] = 2 if values[a2] < 2 else 1
+    send_sheet(
+        proposal=draft.proposal,
+        assessor=users["penilai2"],
+        client_token=draft.client_token,
+        values=values,
+        visit_date=draft.visit_date,
+        general_note=draft.general_note,
+    )
+    waiting = sent.filter(assessor=users["penilai5"]).order_by("pk")[1]
+    reopen_sheet(waiting, by=admin, reason=REOPEN_WAITING)
 
 
 def write(stdout, message):

@@ -163,10 +163,28 @@ def test_current_cycle_sheets_keep_the_rules(current):
     sheets = Assessment.objects.filter(proposal__cycle=current)
     for sheet in sheets.filter(status=Assessment.Status.SENT).prefetch_related("scores"):
         assert len(sheet.scores.all()) == 21
-    for sheet in sheets.filter(status=Assessment.Status.DRAFT).prefetch_related("scores"):
-        assert 0 < len(sheet.scores.all()) < 21
+    drafts = sheets.filter(status=Assessment.Status.DRAFT, reopen_reason="")
+    for sheet in drafts.prefetch_related("scores"):
+        assert 0 < len(sheet.scores.all()) < 21  # half filled in
     # Every sheet is by a member of the team its RT is assigned to.
     assert not sheets.exclude(proposal__team__memberships__user=F("assessor")).exists()
+
+
+def test_current_cycle_shows_score_history_of_reopened_sheets(current):
+    sheets = Assessment.objects.filter(proposal__cycle=current)
+    resent = sheets.get(assessor__username="penilai2", version=2)
+    assert resent.status == Assessment.Status.SENT
+    assert resent.reopen_reason and resent.reopened_by.username == "dpmppa"
+    first = sheets.get(proposal=resent.proposal, assessor=resent.assessor, version=1)
+    assert first.status == Assessment.Status.SUPERSEDED
+    before = dict(first.scores.values_list("indicator__code", "value"))
+    after = dict(resent.scores.values_list("indicator__code", "value"))
+    assert before != after
+    waiting = sheets.get(assessor__username="penilai5", version=2)
+    assert waiting.status == Assessment.Status.DRAFT and waiting.reopen_reason
+    assert sheets.get(proposal=waiting.proposal, assessor=waiting.assessor, version=1).status == (
+        Assessment.Status.SENT
+    )
 
 
 def test_officers_find_proposals_of_their_scope_in_the_current_cycle(current):
