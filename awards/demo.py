@@ -21,7 +21,8 @@ from awards.payments import record_payment
 SEED = 20250817
 DECREE_NUMBER = "412 TAHUN 2025"
 DECREE_DATE = datetime.date(2025, 8, 11)
-SIGNATORY = "DR. MAULANA"
+# SK.md: the name in capitals, without titles.
+SIGNATORY = "MAULANA"
 SIGNATORY_TITLE = "WALI KOTA JAMBI"
 PAID_SHARE = 0.6
 PAID_ON = [datetime.date(2025, 9, 2), datetime.date(2025, 9, 9), datetime.date(2025, 9, 16)]

@@ -146,7 +146,7 @@ def make_awarded_cycle(*, n_awards, year=2031, seed=2):
             **decree_defaults(cycle),
             "number": f"999 TAHUN {year}",
             "decided_on": datetime.date(year, 8, 11),
-            "signatory_name": "DR. MAULANA",
+            "signatory_name": "MAULANA",
         },
     )
     return cycle, decree

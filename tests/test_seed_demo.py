@@ -306,6 +306,7 @@ def test_past_cycle_has_a_final_decree_with_its_stored_pdf(seeded, past):
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "412 TAHUN 2025" in text
     assert "Buluran Kenali" in text
+    assert decree.signatory_name == "MAULANA"  # capitals, no titles (SK.md)
     assert reconcile(decree) == []
     assert not basis_changed(decree)
 
