@@ -587,6 +587,8 @@ def seed_current_sheets(*, cycle, teams, users, indicators, qualities, rng, stdo
                 visit = CURRENT_DATES["assessment_opens"] + datetime.timedelta(
                     days=min(25, 1 + i * 2)
                 )
+                # Never a visit after today: the tablet's workflow refuses those.
+                visit = min(visit, timezone.localdate())
                 sheets.append(
                     build_sheet(
                         rng=rng,
