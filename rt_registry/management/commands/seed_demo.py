@@ -1,6 +1,8 @@
 """Demo data: the real kecamatan/kelurahan (from the migration), ~1,650 RTs with
-plausible KK counts from a fixed seed, and one demo user per role. Run it again and it
-changes nothing: every row is looked up by its natural key first."""
+plausible KK counts from a fixed seed, the demo users (one per role, penilai1..10), then
+two award cycles: 2025 Periode I through its meeting, final decree, certificates and
+payments (assessments/demo.py, awards/demo.py) and 2026 Periode I in the Penilaian stage.
+Run it again and it changes nothing: every step looks for its rows first."""
 
 import random
 
@@ -112,7 +114,10 @@ def demo_users():
 
 
 class Command(BaseCommand):
-    help = "Muat data demo (RT, pengguna demo). Aman dijalankan berulang kali."
+    help = (
+        "Muat data demo: RT, pengguna demo, periode 2025 (sampai SK final dan piagam) dan "
+        "periode 2026 (tahap penilaian). Aman dijalankan berulang kali."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
