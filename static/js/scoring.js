@@ -222,7 +222,7 @@
         return null;
       }
       return response.json().then(function (answer) {
-        handleAnswer(answer, action, sentToken, sentRevision);
+        handleAnswer(answer, response.status, sentToken, sentRevision);
       });
     }).catch(function () {
       show("warning", ["Tidak ada koneksi ke server. Jawaban tersimpan di perangkat ini; " +
@@ -232,9 +232,14 @@
     });
   }
 
-  function handleAnswer(answer, action, sentToken, sentRevision) {
+  function handleAnswer(answer, status, sentToken, sentRevision) {
     if (!answer.ok) {
-      show("danger", ["Belum tersimpan:"].concat(answer.errors || []));
+      var lines = ["Belum tersimpan:"].concat(answer.errors || []);
+      if (status === 409) {
+        // Sent elsewhere, or the stage moved on: this page is out of date.
+        lines.push("Muat ulang halaman untuk melihat keadaan terbaru lembar ini.");
+      }
+      show("danger", lines);
       return;
     }
     loginBox.hidden = true;

@@ -176,3 +176,17 @@ def test_double_tap_on_send_makes_one_assessment(page, proposal):
     assert answers[0]["client_token"] == answers[1]["client_token"]
     assert Assessment.objects.count() == 1
     assert Assessment.objects.get().scores.count() == 21
+
+
+def test_refusal_from_the_server_is_shown_and_the_answers_stay_in_the_browser(page, proposal):
+    open_sheet(page, proposal)
+    tap(page, "B1", 2)
+    cycle = proposal.cycle
+    cycle.stage = "REKAPITULASI"
+    cycle.save()
+    page.click("#save-draft")
+    page.wait_for_selector("#sheet-notice.alert-danger")
+    text = page.text_content("#sheet-notice")
+    assert "tahap Penilaian" in text and "Muat ulang halaman" in text
+    assert Assessment.objects.count() == 0
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('bantar:'))") != []
