@@ -1,0 +1,60 @@
+"""The "Tugas Anda" panel on the admin index: each role's open work, scoped, flat queries."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories
+
+
+def _index(client, user):
+    client.force_login(user)
+    return client.get("/admin/").content.decode()
+
+
+def test_kecamatan_officer_sees_only_own_proposals_waiting(client, kecamatan_officer):
+    cycle = factories.make_cycle(stage="USULAN")
+    for number in (1, 2):
+        rt = factories.make_rt(kelurahan="Buluran Kenali", number=number)
+        factories.make_proposal(cycle=cycle, rt=rt)
+    outside = factories.make_rt(kelurahan="Kenali Asam", number=1)
+    factories.make_proposal(cycle=cycle, rt=outside)
+
+    html = _index(client, kecamatan_officer)
+
+    assert "Tugas Anda · Kecamatan Telanaipura" in html
+    assert "2 usulan menunggu verifikasi Anda" in html
+
+
+def test_kelurahan_officer_is_pointed_at_returned_proposals(client, kelurahan_officer):
+    cycle = factories.make_cycle(stage="USULAN")
+    rt = factories.make_rt(kelurahan="Buluran Kenali", number=7)
+    factories.make_proposal(cycle=cycle, rt=rt, status="DIKEMBALIKAN", return_reason="KK salah")
+
+    html = _index(client, kelurahan_officer)
+
+    assert "1 usulan dikembalikan kecamatan" in html
+    assert "Usulkan RT" in html
+
+
+def test_admin_panel_links_the_cycle_pages(client, admin_dpmppa):
+    cycle = factories.make_cycle(stage="PENILAIAN")
+    html = _index(client, admin_dpmppa)
+    assert f"/rekap/{cycle.pk}/" in html
+    assert f"/piagam/{cycle.pk}/" in html
+
+
+def test_work_panel_queries_do_not_grow_with_proposals(client, admin_dpmppa):
+    cycle = factories.make_cycle(stage="USULAN")
+    client.force_login(admin_dpmppa)
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/admin/").status_code == 200
+        return len(ctx.captured_queries)
+
+    factories.make_proposal(cycle=cycle, rt=factories.make_rt(kelurahan="Telanaipura", number=1))
+    small = count_queries()
+    for number in range(2, 30):
+        rt = factories.make_rt(kelurahan="Telanaipura", number=number)
+        factories.make_proposal(cycle=cycle, rt=rt)
+    assert count_queries() == small
