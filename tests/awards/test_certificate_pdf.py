@@ -190,3 +190,67 @@ def test_longest_names_with_number_and_ketua_still_fit_one_page(cycle, paper_siz
     assert len(pages) == 2
     assert "KELURAHAN ORANG KAYO HITAM KECAMATAN PASAR JAMBI" in pages[0]
     assert "DR. DR. H. MAULANA" in pages[0]
+
+
+def split_batch(cycle):
+    """Render the cycle's batch as the worker does and split it; return the queries the
+    split ran (awards loaded before, as render_certificates_job loads them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    awards = list(certificates.awards_for_certificates(Award.objects.filter(cycle=cycle)))
+    data = certificates.render_certificate_pdf(awards)
+    with CaptureQueriesContext(connection) as ctx:
+        certificates.store_first_certificates(awards, data)
+    return len(ctx.captured_queries)
+
+
+def test_batch_split_stores_each_rts_page_with_history_in_constant_queries():
+    small = factories.make_cycle(year=2024, period=1, stage="DITETAPKAN")
+    large = factories.make_cycle(year=2025, period=1, stage="DITETAPKAN")
+    for number in (1, 2):
+        factories.make_winner(cycle=small, kelurahan="Buluran Kenali", number=number)
+    for number in (1, 2, 3, 4, 5):
+        factories.make_winner(cycle=large, kelurahan="Telanaipura", number=number)
+    factories.make_decree(cycle=small)
+    factories.make_decree(cycle=large, number="189 TAHUN 2025")
+
+    assert split_batch(small) == split_batch(large)
+
+    # Each file holds its own page's resources only, not the whole batch's.
+    xobjects = set()
+    for award in Award.objects.filter(cycle__in=[small, large]):
+        with award.certificate_pdf.open("rb") as f:
+            resources = PdfReader(f).pages[0]["/Resources"]
+            xobjects.add(len(resources["/XObject"]))
+    assert xobjects == {1}  # the emblem
+    for award in Award.objects.filter(cycle=large):
+        with award.certificate_pdf.open("rb") as f:
+            data = f.read()
+        reader, pages = pdf_text(data)
+        assert len(pages) == 1
+        assert f"RUKUN TETANGGA (RT) {award.proposal.rt_number:02d}" in pages[0]
+        assert "KELURAHAN TELANAIPURA" in pages[0]
+        assert award.certificate_sha256 == certificates.sha256_hex(data)
+        assert award.certificate_pdf.name.endswith(
+            f"piagam-2025-I-telanaipura-rt{award.proposal.rt_number:02d}.pdf"
+        )
+        latest = award.history.first()  # the stored file is on record, as save() records it
+        assert latest.history_type == "~" and latest.certificate_sha256 == award.certificate_sha256
+
+
+def test_batch_split_keeps_a_file_stored_while_the_batch_rendered(cycle, award):
+    other = factories.make_winner(cycle=cycle, kelurahan="Telanaipura", number=7)
+    factories.make_decree(cycle=cycle)
+    awards = list(certificates.awards_for_certificates(Award.objects.filter(cycle=cycle)))
+    data = certificates.render_certificate_pdf(awards)
+    downloaded = certificates.certificate_pdf_for_award(award)  # a download meanwhile
+
+    certificates.store_first_certificates(awards, data)
+
+    award.refresh_from_db()
+    other.refresh_from_db()
+    assert award.certificate_sha256 == certificates.sha256_hex(downloaded)
+    with award.certificate_pdf.open("rb") as f:
+        assert f.read() == downloaded
+    assert len(other.certificate_sha256) == 64
