@@ -60,6 +60,11 @@ def counts():
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
+# Every test here uses the database, so pytest-django runs them before the transactional
+# (browser) tests, whose flush would leave no kelurahan for a second seeding.
+pytestmark = pytest.mark.django_db
+
+
 class Rollback(Exception):
     pass
 

@@ -150,6 +150,10 @@ class Command(BaseCommand):
     def seed_rts(self):
         rng = random.Random(SEED)
         kelurahan = list(Kelurahan.objects.order_by("code"))
+        if not kelurahan:
+            raise CommandError(
+                "Data kecamatan dan kelurahan belum ada. Jalankan `python manage.py migrate` dulu."
+            )
         fixed = sum(KNOWN_RT_COUNTS.get(k.name, 0) for k in kelurahan)
         others = [k for k in kelurahan if k.name not in KNOWN_RT_COUNTS]
         per_other = (TARGET_RTS - fixed) // len(others)
