@@ -296,16 +296,22 @@ def decree_context(decree):
         "prize_total": totals["total"] or 0,
         "revoked": revoked,
         "revoked_by": revoking_decree(decree) if revoked else None,
-        "basis_changed": None if revoked else basis_changed_or_none(decree),
+        **basis_fingerprints(decree, revoked=revoked),
         "corrects": decree.amends if decree.amends_id else None,
         "code": certificates.display_code(decree.verification_code),
     }
 
 
-def basis_changed_or_none(decree):
-    """True/False from awards.issuing; None when it cannot be checked (no fingerprint)."""
-    if not decree.basis_fingerprint:
-        return None
-    from awards.issuing import basis_changed
+def basis_fingerprints(decree, *, revoked):
+    """The fingerprint recorded at finalising and the one recomputed now, so anyone can
+    see both; basis_changed is None when it cannot be checked (revoked or not recorded)."""
+    if revoked or not decree.basis_fingerprint:
+        return {"basis_changed": None, "basis_recorded": "", "basis_now": ""}
+    from awards.issuing import compute_basis_fingerprint
 
-    return basis_changed(decree)
+    now = compute_basis_fingerprint(decree.cycle)
+    return {
+        "basis_changed": now != decree.basis_fingerprint,
+        "basis_recorded": decree.basis_fingerprint,
+        "basis_now": now,
+    }

@@ -155,6 +155,9 @@ def test_decree_page_warns_when_the_basis_changed(client, cycle, award):
 
     assert "Data penilaian tidak berubah" not in html
     assert "Peringatan: data penilaian" in html
+    # Both fingerprints are shown: the recorded one and the one recomputed now.
+    assert "0" * 64 in html
+    assert compute_basis_fingerprint(cycle) in html
 
 
 def test_revoked_decree_says_so_and_names_the_revoking_decree(client, cycle, award):
