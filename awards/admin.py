@@ -344,7 +344,8 @@ class DecreeAdmin(admin.ModelAdmin):
         """«Buat draf SK»: choose a decided cycle; every field is prefilled from it."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = DecreeCreateForm(request.POST or None)
+        # "?cycle=<id>" from the work panel or the decision page preselects the cycle.
+        form = DecreeCreateForm(request.POST or None, initial={"cycle": request.GET.get("cycle")})
         if request.method == "POST" and form.is_valid():
             try:
                 decree = create_draft_decree(cycle=form.cleaned_data["cycle"], by=request.user)

@@ -59,6 +59,12 @@ def test_admin_creates_a_draft_decree_from_a_decided_cycle(client, cycle, admin_
     assert Award.objects.filter(cycle=cycle).count() == 2
 
 
+def test_draft_form_preselects_the_cycle_named_in_the_link(client, cycle, admin_dpmppa):
+    client.force_login(admin_dpmppa)
+    html = client.get(reverse("admin:awards_decree_add") + f"?cycle={cycle.pk}").content.decode()
+    assert f'<option value="{cycle.pk}" selected>' in html
+
+
 def test_draft_of_an_undecided_cycle_is_refused_with_a_message(client, admin_dpmppa, cycle):
     rt = factories.make_rt(kelurahan="Telanaipura", number=30, kk_count=70)
     factories.make_proposal(cycle=cycle, rt=rt, status="DIVERIFIKASI")
