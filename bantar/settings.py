@@ -221,3 +221,6 @@ LOGGING = {
 
 # Public address of the portal, printed under the QR codes of decrees and certificates.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# The address line of DPMPPA's letterhead (kop) on the Berita Acara.
+DPMPPA_KOP_ADDRESS = os.environ.get("DPMPPA_KOP_ADDRESS", "Kota Jambi")
