@@ -248,6 +248,15 @@ def revoking_decree(decree):
     return decree.amendments.filter(status=Decree.Status.FINAL).order_by("decided_on", "pk").first()
 
 
+def amending_decrees(decree):
+    """The final decrees that amend (MENGUBAH) this one: it still stands, as amended."""
+    return list(
+        decree.amendments.filter(
+            status=Decree.Status.FINAL, correction=Decree.Correction.MENGUBAH
+        ).order_by("decided_on", "pk")
+    )
+
+
 def certificate_context(award):
     """What the certificate says and whether it stands; None while its cycle has no
     final or revoked decree (a certificate cannot have been issued: not verifiable)."""
@@ -279,6 +288,8 @@ def certificate_context(award):
         "decree_number": certificates.decree_number_phrase(shown),
         "revoked": revoked,
         "revoked_by": revoking_decree(revoked) if revoked else None,
+        # A certificate printed before an amendment cites the amended decree: name it too.
+        "amends": shown.amends if shown.amends_id else None,
         "code": certificates.display_code(award.certificate_code),
     }
 
@@ -298,6 +309,7 @@ def decree_context(decree):
         "revoked_by": revoking_decree(decree) if revoked else None,
         **basis_fingerprints(decree, revoked=revoked),
         "corrects": decree.amends if decree.amends_id else None,
+        "amended_by": [] if revoked else amending_decrees(decree),
         "code": certificates.display_code(decree.verification_code),
     }
 

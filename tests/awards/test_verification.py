@@ -252,3 +252,45 @@ def test_overlong_code_is_unknown(client):
 
     assert response.status_code == 404
     assert "Kode tidak ditemukan" in response.content.decode()
+
+
+def test_amended_decree_still_stands_but_names_its_amendment(client, cycle, award):
+    old = factories.make_decree(cycle=cycle, number="188 TAHUN 2024")
+    factories.make_decree(
+        cycle=cycle,
+        number="201 TAHUN 2024",
+        decided_on=old.decided_on.replace(month=10, day=1),
+        amends=old,
+        correction=Decree.Correction.MENGUBAH,
+    )
+
+    html = client.get(verify_url(old.verification_code)).content.decode()
+
+    assert "SK terdaftar dan berlaku" in html
+    assert "SK ini telah diubah" in html
+    assert "Nomor 201 TAHUN 2024 tanggal 1 Oktober 2024" in html
+
+
+def test_decree_without_amendment_carries_no_amendment_notice(client, cycle, award):
+    old = factories.make_decree(cycle=cycle, number="188 TAHUN 2024")
+
+    html = client.get(verify_url(old.verification_code)).content.decode()
+
+    assert "SK ini telah diubah" not in html
+
+
+def test_certificate_after_an_amendment_also_names_the_decree_printed_before_it(
+    client, cycle, award
+):
+    old = factories.make_decree(cycle=cycle, number="188 TAHUN 2024")
+    factories.make_decree(
+        cycle=cycle,
+        number="201 TAHUN 2024",
+        decided_on=old.decided_on.replace(month=10, day=1),
+        amends=old,
+        correction=Decree.Correction.MENGUBAH,
+    )
+
+    html = client.get(verify_url(award.certificate_code)).content.decode()
+
+    assert "perubahan atas Keputusan Wali Kota Jambi Nomor 188 TAHUN 2024" in html
