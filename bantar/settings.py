@@ -126,6 +126,8 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia")]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
+# Project corrections to Django's Indonesian messages (bantar/locale/id/).
+LOCALE_PATHS = [BASE_DIR / "bantar" / "locale"]
 USE_TZ = True
 # Dots as thousand separators would also land in ids inside URLs; amounts use the
 # |rupiah filter instead (rt_registry/templatetags/bantar.py).

@@ -130,8 +130,16 @@ class RT(models.Model):
         verbose_name_plural = "RT"
         constraints = [
             models.UniqueConstraint(fields=["kelurahan", "number"], name="rt_unique_number"),
-            models.CheckConstraint(condition=Q(kk_count__gte=1), name="rt_kk_count_positive"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="rt_number_positive"),
+            models.CheckConstraint(
+                condition=Q(kk_count__gte=1),
+                name="rt_kk_count_positive",
+                violation_error_message="Jumlah KK harus bilangan bulat minimal 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="rt_number_positive",
+                violation_error_message="Nomor RT harus bilangan bulat minimal 1.",
+            ),
         ]
 
     def __str__(self):
