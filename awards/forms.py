@@ -18,6 +18,13 @@ SIGNATORY_TITLES = [
 ]
 
 
+# Django's own «Masukkan tanggal yang valid.» does not say what is wrong with 31/02/2026.
+PAID_ON_INVALID = (
+    "Tanggal bayar tidak valid: tanggal itu tidak ada di kalender atau tidak ditulis "
+    "hari/bulan/tahun. Contoh: 05/12/2026."
+)
+
+
 def check_paid_on(paid_on):
     if paid_on and paid_on > timezone.localdate():
         raise forms.ValidationError("Tanggal bayar tidak boleh di masa depan.")
@@ -30,6 +37,7 @@ class AwardPaymentForm(forms.ModelForm):
     class Meta:
         model = Award
         fields = ["payment_status", "paid_on", "payment_reference"]
+        error_messages = {"paid_on": {"invalid": PAID_ON_INVALID}}
 
     def clean_paid_on(self):
         return check_paid_on(self.cleaned_data.get("paid_on"))
@@ -57,6 +65,7 @@ class MarkPaidForm(forms.Form):
         label="Tanggal bayar",
         widget=admin_widgets.AdminDateWidget,
         help_text="Hari/bulan/tahun, mis. 05/12/2026.",
+        error_messages={"invalid": PAID_ON_INVALID},
     )
     payment_reference = forms.CharField(
         label="Referensi pembayaran",

@@ -170,10 +170,25 @@ def test_admin_mark_paid_with_a_bad_date_changes_nothing(client, awards, admin_d
         },
     )
     assert page.status_code == 200
-    assert (
-        "Masukkan tanggal yang valid" in page.content.decode() or "valid" in page.content.decode()
-    )
+    assert "tanggal itu tidak ada di kalender" in page.content.decode()
     assert not Award.objects.filter(payment_status="DIBAYAR").exists()
+
+
+def test_admin_payment_edit_with_an_impossible_date_explains_and_changes_nothing(
+    client, awards, admin_dpmppa
+):
+    client.force_login(admin_dpmppa)
+    url = reverse("admin:awards_award_change", args=[awards[6].pk])
+
+    refused = client.post(
+        url, {"payment_status": "DIBAYAR", "paid_on": "31/02/2026", "payment_reference": "K-1"}
+    )
+
+    assert refused.status_code == 200
+    assert "tanggal itu tidak ada di kalender" in refused.content.decode()
+    award = Award.objects.get(pk=awards[6].pk)
+    assert award.payment_status == "BELUM"
+    assert award.payment_reference == ""
 
 
 def test_admin_payment_edit_records_who_and_refuses_paid_without_date(client, awards, admin_dpmppa):
