@@ -69,6 +69,8 @@ COLUMNS = [
     ("Dicatat oleh", 16),
 ]
 AMOUNT_FORMAT = "#,##0"
+# A real date cell (sortable, filterable by the finance office), shown day/month/year.
+DATE_FORMAT = "DD/MM/YYYY"
 
 
 def payments_queryset(awards):
@@ -121,12 +123,13 @@ def payments_xlsx(awards):
                 award.get_tier_display(),
                 int(award.prize_amount),
                 award.get_payment_status_display(),
-                award.paid_on.strftime("%d/%m/%Y") if award.paid_on else "",
+                award.paid_on,
                 cell_text(award.payment_reference),
                 cell_text(recorder.get_username() if recorder else ""),
             ]
         )
         sheet.cell(row=sheet.max_row, column=11).number_format = AMOUNT_FORMAT
+        sheet.cell(row=sheet.max_row, column=13).number_format = DATE_FORMAT
         total += award.prize_amount
         if award.payment_status == Award.PaymentStatus.DIBAYAR:
             paid += award.prize_amount

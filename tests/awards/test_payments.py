@@ -100,7 +100,11 @@ def test_payments_xlsx_lists_awards_escapes_formulas_and_totals(awards, admin_dp
     assert [r[4] for r in body] == ["Kenali Asam", "Buluran Kenali", "Buluran Kenali"]
     assert body[1][6] == '\'=HYPERLINK("http://x")'
     assert [r[10] for r in body] == [5000000, 10000000, 7500000]
-    assert body[2][11] == "Dibayar" and body[2][12] == "05/11/2025"
+    assert body[2][11] == "Dibayar"
+    assert body[2][12] == datetime.datetime(2025, 11, 5)  # a date cell the office can sort
+    assert body[1][12] is None
+    sheet = load_workbook(io.BytesIO(payments_xlsx(Award.objects.all()))).active
+    assert sheet.cell(row=7, column=13).number_format == "DD/MM/YYYY"
     totals = {r[9]: r[10] for r in rows[7:] if r and r[9]}
     assert totals == {
         "Jumlah (3 RT)": 22500000,
