@@ -37,6 +37,8 @@ def final_decree_for(cycle):
     decree = (
         Decree.objects.filter(cycle=cycle, status=Decree.Status.FINAL)
         .exclude(correction=Decree.Correction.MENCABUT)
+        # An amendment of a revoked decree falls with it.
+        .exclude(amends__status=Decree.Status.REVOKED)
         .order_by("-decided_on", "-pk")
         .first()
     )

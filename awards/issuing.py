@@ -533,6 +533,15 @@ def finalise_decree(decree, *, by):
             revoked = Decree.objects.select_for_update().get(pk=decree.amends_id)
             revoked.status = Decree.Status.REVOKED
             revoked.save()
+            # A decree that amended the revoked one falls with it: otherwise it would still
+            # read «berlaku» and keep the certificates standing on a revoked decree.
+            for amendment in Decree.objects.select_for_update().filter(
+                amends_id=revoked.pk,
+                status=Decree.Status.FINAL,
+                correction=Decree.Correction.MENGUBAH,
+            ):
+                amendment.status = Decree.Status.REVOKED
+                amendment.save()
         if not cycle.is_locked or cycle.stage != Cycle.Stage.DITETAPKAN:
             cycle.is_locked = True
             if Cycle.STAGE_ORDER.index(cycle.stage) < Cycle.STAGE_ORDER.index(

@@ -245,7 +245,18 @@ def unknown_code(request, code):
 
 
 def revoking_decree(decree):
-    return decree.amendments.filter(status=Decree.Status.FINAL).order_by("decided_on", "pk").first()
+    """The final decree that revoked this one, or revoked the decree this one amended (an
+    amendment falls with the decree it amends). Never an amending decree: it revokes nothing."""
+    targets = [decree.pk] + ([decree.amends_id] if decree.amends_id else [])
+    return (
+        Decree.objects.filter(
+            amends_id__in=targets,
+            status=Decree.Status.FINAL,
+            correction=Decree.Correction.MENCABUT,
+        )
+        .order_by("decided_on", "pk")
+        .first()
+    )
 
 
 def amending_decrees(decree):
@@ -265,17 +276,25 @@ def certificate_context(award):
         .exclude(status=Decree.Status.DRAFT)
         .order_by("-decided_on", "-pk")
     )
+    revoked_pks = {d.pk for d in decrees if d.status == Decree.Status.REVOKED}
     decree = next(
         (
             d
             for d in decrees
-            if d.status == Decree.Status.FINAL and d.correction != Decree.Correction.MENCABUT
+            if d.status == Decree.Status.FINAL
+            and d.correction != Decree.Correction.MENCABUT
+            and d.amends_id not in revoked_pks  # an amendment of a revoked SK stands on nothing
         ),
         None,
     )
     revoked = None
     if decree is None:
-        revoked = next((d for d in decrees if d.status == Decree.Status.REVOKED), None)
+        revoked_ones = [d for d in decrees if d.status == Decree.Status.REVOKED]
+        # Name the decree the revocation struck (the original), not an amendment that fell
+        # with it: the certificate in hand cites the original.
+        revoked = next((d for d in revoked_ones if d.amends_id is None), None) or next(
+            iter(revoked_ones), None
+        )
         if revoked is None:
             return None
     shown = decree or revoked
@@ -299,7 +318,12 @@ def decree_context(decree):
     totals = Award.objects.filter(cycle_id=decree.cycle_id).aggregate(
         count=Count("pk"), total=Sum("prize_amount")
     )
-    revoked = decree.status == Decree.Status.REVOKED
+    # An amendment of a revoked decree no longer stands either.
+    revoked = decree.status == Decree.Status.REVOKED or (
+        decree.correction == Decree.Correction.MENGUBAH
+        and decree.amends is not None
+        and decree.amends.status == Decree.Status.REVOKED
+    )
     return {
         "decree": decree,
         "decree_number": certificates.decree_number_phrase(decree),

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from assessments.jobs import start_document_job
 from assessments.models import Cycle, DocumentJob, Score
+from awards import certificates
 from awards.issuing import (
     basis_changed,
     compute_basis_fingerprint,
@@ -199,6 +200,19 @@ def test_amending_decree_leaves_the_old_one_final_and_linked(draft, admin_dpmppa
     old.refresh_from_db()
     assert old.status == "FINAL"
     assert list(old.amendments.all()) == [amending]
+
+
+def test_revoking_a_decree_also_revokes_its_final_amendment(draft, admin_dpmppa):
+    old = finalise_decree(ready(draft), by=admin_dpmppa)
+    amending = create_correction(target=old, kind="MENGUBAH", by=admin_dpmppa)
+    finalise_decree(ready(amending, number="31 TAHUN 2026"), by=admin_dpmppa)
+    revoking = create_correction(target=old, kind="MENCABUT", by=admin_dpmppa)
+    finalise_decree(ready(revoking, number="32 TAHUN 2026"), by=admin_dpmppa)
+
+    amending.refresh_from_db()
+    assert amending.status == "REVOKED"
+    with pytest.raises(ValidationError, match="belum final"):
+        certificates.final_decree_for(old.cycle)
 
 
 def test_correction_only_of_a_final_decree(draft, admin_dpmppa):

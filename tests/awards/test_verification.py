@@ -294,3 +294,55 @@ def test_certificate_after_an_amendment_also_names_the_decree_printed_before_it(
     html = client.get(verify_url(award.certificate_code)).content.decode()
 
     assert "perubahan atas Keputusan Wali Kota Jambi Nomor 188 TAHUN 2024" in html
+
+
+def test_revoked_decree_names_the_revoking_decree_not_an_earlier_amendment(client, cycle, award):
+    old = factories.make_decree(cycle=cycle, status="REVOKED", number="188 TAHUN 2024")
+    factories.make_decree(
+        cycle=cycle,
+        number="201 TAHUN 2024",
+        status="REVOKED",
+        decided_on=old.decided_on.replace(month=9, day=1),
+        amends=old,
+        correction=Decree.Correction.MENGUBAH,
+    )
+    factories.make_decree(
+        cycle=cycle,
+        number="305 TAHUN 2024",
+        decided_on=old.decided_on.replace(month=10, day=1),
+        amends=old,
+        correction=Decree.Correction.MENCABUT,
+    )
+
+    html = client.get(verify_url(old.verification_code)).content.decode()
+
+    assert "Dicabut dengan Keputusan Wali Kota Jambi Nomor 305 TAHUN 2024" in html
+    assert "201 TAHUN 2024" not in html
+
+
+def test_certificate_stands_on_nothing_once_the_amended_decree_is_revoked(client, cycle, award):
+    # Recorded before revoking cascaded to amendments: the amendment still reads FINAL.
+    old = factories.make_decree(cycle=cycle, status="REVOKED", number="188 TAHUN 2024")
+    amending = factories.make_decree(
+        cycle=cycle,
+        number="201 TAHUN 2024",
+        decided_on=old.decided_on.replace(month=9, day=1),
+        amends=old,
+        correction=Decree.Correction.MENGUBAH,
+    )
+    factories.make_decree(
+        cycle=cycle,
+        number="305 TAHUN 2024",
+        decided_on=old.decided_on.replace(month=10, day=1),
+        amends=old,
+        correction=Decree.Correction.MENCABUT,
+    )
+
+    certificate = client.get(verify_url(award.certificate_code)).content.decode()
+    amendment = client.get(verify_url(amending.verification_code)).content.decode()
+
+    assert "PIAGAM INI TIDAK BERLAKU" in certificate
+    assert "Nomor 188 TAHUN 2024" in certificate
+    assert "Nomor 305 TAHUN 2024" in certificate
+    assert "SK INI TELAH DICABUT" in amendment
+    assert "Nomor 305 TAHUN 2024" in amendment
