@@ -35,6 +35,10 @@ from rt_registry.templatetags.bantar import format_rupiah
 PAYMENT_FIELDS = ["payment_status", "paid_on", "payment_reference"]
 
 
+def correction_verb(decree):
+    return "mencabut" if decree.correction == Decree.Correction.MENCABUT else "mengubah"
+
+
 def error_messages(exc):
     return " ".join(exc.messages)
 
@@ -445,7 +449,8 @@ class DecreeAdmin(admin.ModelAdmin):
             return redirect("admin:awards_decree_change", decree.pk)
         self.message_user(
             request,
-            f"Draf SK {draft.get_correction_display().lower()} {decree.number} dibuat.",
+            f"Draf SK baru yang {correction_verb(draft)} SK {decree.number} dibuat. Lengkapi "
+            "nomor, tanggal dan alasannya (Menimbang), lalu buat pratinjau.",
             messages.SUCCESS,
         )
         return redirect("admin:awards_decree_change", draft.pk)

@@ -159,6 +159,12 @@ def test_admin_starts_a_revoking_decree_from_a_final_one(client, draft, admin_dp
     revoking = Decree.objects.get(amends=decree)
     assert response["Location"] == reverse("admin:awards_decree_change", args=[revoking.pk])
     assert revoking.correction == "MENCABUT" and revoking.status == "DRAFT"
+    page = client.get(response["Location"]).content.decode()
+    assert "Draf SK baru yang mencabut SK 9 TAHUN 2026 dibuat." in page
+    revoking.number, revoking.decided_on = "10 TAHUN 2026", datetime.date(2026, 11, 9)
+    revoking.save()
+    finalise_page = client.get(reverse("admin:awards_decree_finalise", args=[revoking.pk]))
+    assert "mencabut</strong> SK 9 TAHUN 2026" in finalise_page.content.decode()
 
 
 def test_preview_starts_a_job_and_leads_to_the_progress_page(
