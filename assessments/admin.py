@@ -3,7 +3,7 @@ Proposals are in admin_proposals.py; sheets in admin_scoring.py; meeting in admi
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -75,7 +75,14 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
     change_form_template = "admin/assessments/cycle/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_proposals=Count("proposals"))
+        # Count only the proposals the officer may see: a kecamatan officer's list must agree
+        # with their work panel, not show the city-wide number.
+        visible = Proposal.objects.visible_to(request.user).values("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_proposals=Count("proposals", filter=Q(proposals__in=visible)))
+        )
 
     @admin.display(description="usulan", ordering="n_proposals")
     def proposal_count(self, obj):
