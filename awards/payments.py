@@ -89,7 +89,10 @@ def payments_xlsx(awards):
     rows = list(payments_queryset(awards))
     decree_numbers = dict(
         Decree.objects.filter(cycle_id__in={a.cycle_id for a in rows}, status=Decree.Status.FINAL)
-        .order_by("finalised_at")
+        # The decree in force: never a revoking decree, nor an amendment of a revoked one.
+        .exclude(correction=Decree.Correction.MENCABUT)
+        .exclude(amends__status=Decree.Status.REVOKED)
+        .order_by("decided_on", "pk")  # the latest one wins in the dict
         .values_list("cycle_id", "number")
     )
     workbook = Workbook()

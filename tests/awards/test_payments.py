@@ -275,3 +275,23 @@ def test_officer_xlsx_export_holds_only_their_scope(client, awards, kelurahan_of
     rows = sheet_rows(response.content)
     kelurahan = {r[4] for r in rows[4:] if r[0] and isinstance(r[0], int)}
     assert kelurahan == {"Buluran Kenali"}
+
+
+def test_payments_xlsx_never_cites_a_revoking_decree_as_the_basis(awards, admin_dpmppa):
+    cycle = awards[5].cycle
+    old = factories.make_decree(cycle=cycle, status="REVOKED", number="188 TAHUN 2025")
+    factories.make_decree(cycle=cycle, number="201 TAHUN 2025", amends=old, correction="MENCABUT")
+
+    rows = sheet_rows(payments_xlsx(Award.objects.all()))
+
+    assert {r[2] for r in rows[4:7]} == {None}
+
+
+def test_payments_xlsx_cites_the_amending_decree_in_force(awards, admin_dpmppa):
+    cycle = awards[5].cycle
+    old = factories.make_decree(cycle=cycle, number="188 TAHUN 2025")
+    factories.make_decree(cycle=cycle, number="201 TAHUN 2025", amends=old, correction="MENGUBAH")
+
+    rows = sheet_rows(payments_xlsx(Award.objects.all()))
+
+    assert {r[2] for r in rows[4:7]} == {"201 TAHUN 2025"}
