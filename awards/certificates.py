@@ -43,6 +43,19 @@ def final_decree_for(cycle):
         .first()
     )
     if decree is None:
+        revoking = (
+            Decree.objects.filter(
+                cycle=cycle, status=Decree.Status.FINAL, correction=Decree.Correction.MENCABUT
+            )
+            .order_by("-decided_on", "-pk")
+            .first()
+        )
+        if revoking is not None:
+            raise ValidationError(
+                f"Piagam periode {cycle} tidak dapat dibuat: SK Wali Kota periode ini telah "
+                f"dicabut dengan SK Nomor {revoking.number}. Piagam baru menunggu SK pengganti.",
+                code="decree_revoked",
+            )
         raise ValidationError(
             f"Piagam periode {cycle} belum dapat dibuat: SK Wali Kota untuk periode ini "
             "belum final. Piagam memuat nomor dan tanggal SK, jadi SK harus ditetapkan dulu.",

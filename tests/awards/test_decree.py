@@ -211,7 +211,7 @@ def test_revoking_a_decree_also_revokes_its_final_amendment(draft, admin_dpmppa)
 
     amending.refresh_from_db()
     assert amending.status == "REVOKED"
-    with pytest.raises(ValidationError, match="belum final"):
+    with pytest.raises(ValidationError, match="telah dicabut dengan SK Nomor 32 TAHUN 2026"):
         certificates.final_decree_for(old.cycle)
 
 
