@@ -9,7 +9,7 @@ import datetime
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from import_export.results import RowResult
@@ -76,6 +76,14 @@ class ScopedAdminMixin:
     def delete_queryset(self, request, queryset):
         # The bulk "delete selected" action: only rows inside the scope, whatever was posted.
         super().delete_queryset(request, scoped_queryset(queryset, request.user))
+
+    def response_action(self, request, queryset):
+        # A forged non-numeric row id would reach `pk__in` and end in a server error.
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        if not all(value.isdigit() for value in selected):
+            messages.error(request, "Pilihan baris tidak sah; tidak ada yang diubah.")
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
