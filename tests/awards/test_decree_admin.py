@@ -148,6 +148,12 @@ def test_a_final_decree_is_read_only_in_the_admin(client, draft, admin_dpmppa):
     delete = client.post(reverse("admin:awards_decree_delete", args=[decree.pk]), {"post": "yes"})
     assert delete.status_code == 403
     assert Decree.objects.filter(pk=decree.pk).exists()
+    bulk = client.post(
+        reverse("admin:awards_decree_changelist"),
+        {"action": "delete_selected", "_selected_action": [decree.pk], "post": "yes"},
+    )
+    assert bulk.status_code in (200, 403)
+    assert Decree.objects.filter(pk=decree.pk, status="FINAL").exists()
 
 
 def test_admin_starts_a_revoking_decree_from_a_final_one(client, draft, admin_dpmppa):
