@@ -300,8 +300,11 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
 
     def verify_view(self, request, pk):
         obj = self.get_object(request, str(pk))
-        if request.method != "POST" or not self.has_verify_permission(request):
+        if not self.has_verify_permission(request):
             raise PermissionDenied
+        if request.method != "POST":
+            # Verifying is a button on the proposal page; opening its address leads there.
+            return redirect(self._change_url(obj))
         try:
             flow.verify_proposal(proposal=obj, by=request.user)
         except ValidationError as error:
