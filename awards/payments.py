@@ -40,7 +40,26 @@ def record_payment(*, awards, paid_on, reference, by):
     now = timezone.now()
     count = 0
     with transaction.atomic():
-        for award in Award.objects.select_for_update().filter(pk__in=[a.pk for a in awards]):
+        locked = list(
+            Award.objects.select_for_update()
+            .select_related("proposal")
+            .filter(pk__in=[a.pk for a in awards])
+        )
+        # Never overwrite a payment already recorded (its date and SP2D would be lost).
+        already = [a for a in locked if a.payment_status == Award.PaymentStatus.DIBAYAR]
+        if already:
+            names = "; ".join(
+                f"RT {a.proposal.rt_number:02d} {a.proposal.kelurahan_name} "
+                f"({a.payment_reference}, {format_tanggal(a.paid_on)})"
+                for a in already[:5]
+            )
+            more = f" dan {len(already) - 5} lainnya" if len(already) > 5 else ""
+            raise ValidationError(
+                f"Tidak ada yang dicatat: {len(already)} penghargaan sudah dibayar: "
+                f"{names}{more}. Hapus centangnya, atau ubah pembayarannya satu per satu.",
+                code="already_paid",
+            )
+        for award in locked:
             award.payment_status = Award.PaymentStatus.DIBAYAR
             award.paid_on = paid_on
             award.payment_reference = reference

@@ -295,3 +295,20 @@ def test_payments_xlsx_cites_the_amending_decree_in_force(awards, admin_dpmppa):
     rows = sheet_rows(payments_xlsx(Award.objects.all()))
 
     assert {r[2] for r in rows[4:7]} == {"201 TAHUN 2025"}
+
+
+def test_record_payment_never_overwrites_an_earlier_payment(awards, admin_dpmppa):
+    record_payment(
+        awards=[awards[6]], paid_on=datetime.date(2025, 11, 5), reference="SP2D-1", by=admin_dpmppa
+    )
+
+    with pytest.raises(ValidationError, match="sudah dibayar: RT 06 .*SP2D-1"):
+        record_payment(
+            awards=[awards[5], awards[6]],
+            paid_on=datetime.date(2025, 12, 1),
+            reference="SP2D-2",
+            by=admin_dpmppa,
+        )
+
+    assert Award.objects.get(pk=awards[6].pk).payment_reference == "SP2D-1"
+    assert Award.objects.get(pk=awards[5].pk).payment_status == "BELUM"
