@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -226,9 +225,11 @@ def _current_choice(decision):
 
 
 @login_required
-@require_POST
 def berita_acara_start(request, cycle_id):
     cycle = get_cycle_for_decisions(request, cycle_id)
+    if request.method != "POST":
+        # The Berita Acara is made with the button on the decision page; lead there.
+        return redirect("assessments:decisions", cycle.pk)
     meeting = Meeting.objects.filter(cycle=cycle).first()
     problems = berita_acara_problems(cycle, meeting)
     if problems:
