@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments.models import Cycle
 from awards.models import Award, Decree
+from awards.payments import check_paid_after_decree
 
 NUMBER_HELP = (
     "Nomor dari register produk hukum, ditulis bebas dan tidak diurai oleh sistem. "
@@ -40,7 +42,13 @@ class AwardPaymentForm(forms.ModelForm):
         error_messages = {"paid_on": {"invalid": PAID_ON_INVALID}}
 
     def clean_paid_on(self):
-        return check_paid_on(self.cleaned_data.get("paid_on"))
+        paid_on = check_paid_on(self.cleaned_data.get("paid_on"))
+        if paid_on and self.instance.pk:
+            try:
+                check_paid_after_decree([self.instance], paid_on)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from exc
+        return paid_on
 
     def clean(self):
         cleaned = super().clean()

@@ -27,6 +27,28 @@ def cell_text(value):
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def check_paid_after_decree(awards, paid_on):
+    """Uang pembinaan is paid on the strength of the SK: a paid date before the cycle's
+    first final SK is a typo (e.g. the year). One query."""
+    first_decree = (
+        Decree.objects.filter(
+            cycle_id__in={a.cycle_id for a in awards},
+            status__in=[Decree.Status.FINAL, Decree.Status.REVOKED],
+            amends__isnull=True,  # the cycle's original SK; later amendments do not count
+            decided_on__gt=paid_on,
+        )
+        .order_by("decided_on")
+        .first()
+    )
+    if first_decree is not None:
+        raise ValidationError(
+            f"Tanggal bayar {format_tanggal(paid_on)} lebih awal dari SK Nomor "
+            f"{first_decree.number} ({format_tanggal(first_decree.decided_on)}) yang menjadi "
+            "dasar pembayaran. Periksa tanggalnya.",
+            code="paid_before_decree",
+        )
+
+
 def record_payment(*, awards, paid_on, reference, by):
     """Mark `awards` (already scoped by the caller) as paid on `paid_on`. Atomic: either
     every award is recorded or none. Returns the number recorded."""
@@ -34,6 +56,7 @@ def record_payment(*, awards, paid_on, reference, by):
         raise ValidationError("Tanggal bayar wajib diisi.", code="no_date")
     if paid_on > timezone.localdate():
         raise ValidationError("Tanggal bayar tidak boleh di masa depan.", code="future_date")
+    check_paid_after_decree(awards, paid_on)
     reference = (reference or "").strip()
     if not reference:
         raise ValidationError("Referensi pembayaran wajib diisi.", code="no_reference")

@@ -312,3 +312,35 @@ def test_record_payment_never_overwrites_an_earlier_payment(awards, admin_dpmppa
 
     assert Award.objects.get(pk=awards[6].pk).payment_reference == "SP2D-1"
     assert Award.objects.get(pk=awards[5].pk).payment_status == "BELUM"
+
+
+def test_paid_date_before_the_decree_is_refused_and_changes_nothing(client, awards, admin_dpmppa):
+    cycle = awards[5].cycle
+    old = factories.make_decree(
+        cycle=cycle, number="188 TAHUN 2025", decided_on=datetime.date(2025, 8, 11)
+    )
+    factories.make_decree(
+        cycle=cycle,
+        number="201 TAHUN 2025",
+        decided_on=datetime.date(2025, 10, 1),
+        amends=old,
+        correction="MENGUBAH",
+    )
+
+    with pytest.raises(ValidationError, match="lebih awal dari SK Nomor 188 TAHUN 2025"):
+        record_payment(
+            awards=[awards[5]], paid_on=datetime.date(2024, 8, 20), reference="S", by=admin_dpmppa
+        )
+    client.force_login(admin_dpmppa)
+    url = reverse("admin:awards_award_change", args=[awards[6].pk])
+    refused = client.post(
+        url, {"payment_status": "DIBAYAR", "paid_on": "20/08/2024", "payment_reference": "K-1"}
+    )
+    # Paid between the SK and its later amendment: fine.
+    record_payment(
+        awards=[awards[5]], paid_on=datetime.date(2025, 9, 2), reference="S", by=admin_dpmppa
+    )
+
+    assert "lebih awal dari SK Nomor 188 TAHUN 2025" in refused.content.decode()
+    assert Award.objects.get(pk=awards[6].pk).payment_status == "BELUM"
+    assert Award.objects.get(pk=awards[5].pk).paid_on == datetime.date(2025, 9, 2)
