@@ -292,6 +292,8 @@ class ConflictForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "proposal" not in self.fields:
+            return  # the admin's read-only view of a recorded conflict: no fields to set up
         self.fields["proposal"].queryset = Proposal.objects.filter(
             team__isnull=False,
             cycle__is_locked=False,
