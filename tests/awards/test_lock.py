@@ -219,7 +219,7 @@ def test_award_admin_keeps_prize_fixed_but_records_payment_after_lock(client, fi
         reverse("admin:awards_award_change", args=[award.pk]),
         {
             "payment_status": "DIBAYAR",
-            "paid_on": "01/12/2025",
+            "paid_on": "25/11/2026",  # after the SK of 20 November 2026
             "payment_reference": "SP2D 9",
             "prize_amount": "1",
         },
