@@ -264,6 +264,8 @@ class TeamForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "cycle" not in self.fields:
+            return  # the admin's read-only view (a team of a locked cycle)
         open_cycles = Cycle.objects.filter(is_locked=False).exclude(
             stage__in=[Cycle.Stage.DITETAPKAN, Cycle.Stage.ARSIP]
         )

@@ -1,4 +1,5 @@
-"""A recorded conflict of interest opens read-only in the admin (it crashed the form)."""
+"""Recorded conflicts and teams of a locked cycle open read-only in the admin (their forms
+crashed when every field was read-only)."""
 
 import pytest
 from django.urls import reverse
@@ -27,3 +28,14 @@ def test_admin_opens_a_recorded_conflict(client, admin_dpmppa, assessor):
 
     assert response.status_code == 200
     assert "Tinggal di RT ini" in response.content.decode()
+
+
+def test_admin_opens_a_team_of_a_locked_cycle(client, admin_dpmppa, assessor):
+    cycle = factories.make_cycle(year=2025, stage="DITETAPKAN", is_locked=True)
+    team = factories.make_team(cycle=cycle, name="Tim Lama", members=[(assessor, "DLH")])
+    client.force_login(admin_dpmppa)
+
+    response = client.get(reverse("admin:assessments_team_change", args=[team.pk]))
+
+    assert response.status_code == 200
+    assert "Tim Lama" in response.content.decode()
