@@ -48,7 +48,10 @@ class IndicatorSet(models.Model):
 
 class Indicator(models.Model):
     indicator_set = models.ForeignKey(
-        IndicatorSet, on_delete=models.PROTECT, related_name="indicators"
+        IndicatorSet,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name="set indikator",
     )
     code = models.CharField("kode", max_length=4)
     pillar = models.CharField("pilar", max_length=10, choices=Pillar)
@@ -178,7 +181,9 @@ class Cycle(models.Model):
 
 
 class Team(models.Model):
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="teams")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="teams", verbose_name="periode lomba"
+    )
     name = models.CharField("nama tim", max_length=100)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="TeamMember", related_name="bantar_teams"
@@ -236,8 +241,12 @@ class Proposal(models.Model):
         DIKEMBALIKAN = "DIKEMBALIKAN", "Dikembalikan"
         DIVERIFIKASI = "DIVERIFIKASI", "Diverifikasi"
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="proposals")
-    rt = models.ForeignKey(RT, on_delete=models.PROTECT, related_name="proposals")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="proposals", verbose_name="periode lomba"
+    )
+    rt = models.ForeignKey(
+        RT, on_delete=models.PROTECT, related_name="proposals", verbose_name="RT"
+    )
     status = models.CharField(max_length=15, choices=Status, default=Status.DIAJUKAN)
     # Snapshot at proposal time.
     kecamatan_name = models.CharField("kecamatan", max_length=100)
@@ -248,7 +257,12 @@ class Proposal(models.Model):
     size_category = models.CharField("kategori", max_length=10, choices=SizeCategory)
     return_reason = models.TextField("alasan dikembalikan", blank=True)
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name="tim penilai",
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -380,7 +394,9 @@ class Score(models.Model):
 class Meeting(models.Model):
     """The rapat that decides; its record is the Berita Acara."""
 
-    cycle = models.OneToOneField(Cycle, on_delete=models.PROTECT, related_name="meeting")
+    cycle = models.OneToOneField(
+        Cycle, on_delete=models.PROTECT, related_name="meeting", verbose_name="periode lomba"
+    )
     held_on = models.DateField("tanggal rapat")
     place = models.CharField("tempat", max_length=200)
     number = models.CharField("nomor berita acara", max_length=100, blank=True)
