@@ -229,6 +229,12 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
             def __init__(self, *args, **kw):
                 kw.setdefault("user", request.user)
                 super().__init__(*args, **kw)
+                # Proposing is not the place to add, edit or delete an RT or a cycle.
+                for name in ("rt", "cycle"):
+                    widget = self.fields[name].widget if name in self.fields else None
+                    for flag in ("can_add_related", "can_change_related", "can_delete_related"):
+                        if hasattr(widget, flag):
+                            setattr(widget, flag, False)
 
         return AddForm
 

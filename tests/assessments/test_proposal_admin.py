@@ -119,6 +119,14 @@ def test_add_form_offers_only_active_unproposed_rts_of_the_officer(
     assert list(form.fields["cycle"].queryset) == [cycle]
 
 
+def test_add_form_has_no_buttons_to_edit_or_delete_the_rt(client, cycle, kelurahan_officer):
+    client.force_login(kelurahan_officer)
+    html = client.get(url("add")).content.decode()
+    assert "delete_id_rt" not in html
+    assert "change_id_rt" not in html
+    assert "add_id_rt" not in html
+
+
 def test_kelurahan_officer_proposes_one_rt_by_hand(client, cycle, kelurahan_officer, rt_in_scope):
     client.force_login(kelurahan_officer)
     response = client.post(url("add"), {"cycle": cycle.pk, "rt": rt_in_scope.pk})

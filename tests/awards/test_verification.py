@@ -139,7 +139,8 @@ def test_decree_page_shows_number_date_count_total_and_sha(client, cycle, award)
     assert response.status_code == 200
     html = response.content.decode()
     assert "SK terdaftar dan berlaku" in html
-    assert "Nomor 188 TAHUN 2024" in html
+    assert 'id="decree-number">188 TAHUN 2024<' in html  # not "Nomor Nomor 188 …"
+    assert "Nomor Nomor" not in html
     assert "19 Agustus 2024" in html
     assert "Penetapan Rukun Tetangga Pemenang" in html
     assert "2 RT" in html
