@@ -25,3 +25,6 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 proc_name = "bantar-web"
+# Gunicorn 24+ opens a control socket under $HOME (the checkout, for the service user);
+# nothing here uses it. Older versions ignore the setting.
+control_socket_disable = True
