@@ -25,7 +25,9 @@ run: $(STAMP)
 	  $(PY) manage.py db_worker --queue-name default --no-reload & \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
-test: export SECRET_KEY ?= test-only-secret-key
+# Tests run with DEBUG off, so the settings ask for what production asks for (see README).
+test: export SECRET_KEY ?= test-only-secret-key-long-enough-for-the-production-check
+test: export PUBLIC_BASE_URL ?= https://bantar.test
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 

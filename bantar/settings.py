@@ -26,6 +26,14 @@ if not SECRET_KEY:
             "SECRET_KEY wajib diisi bila DEBUG mati. Set SECRET_KEY atau jalankan dengan DEBUG=1."
         )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+# Deploy: a short key signs sessions and password-reset links weakly (check --deploy W009).
+MIN_SECRET_KEY_LENGTH = 50
+if not DEBUG and len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY terlalu pendek ({len(SECRET_KEY)} karakter): bila DEBUG mati, isi "
+        f"SECRET_KEY dengan minimal {MIN_SECRET_KEY_LENGTH} karakter acak, misalnya hasil "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if DEBUG and not ALLOWED_HOSTS:
@@ -91,10 +99,14 @@ WSGI_APPLICATION = "bantar.wsgi.application"
 
 # The embedded default is a SQLite file in the project folder; production sets
 # DATABASE_URL=postgres://...
+# Deploy: production keeps a connection open per gunicorn worker for CONN_MAX_AGE seconds
+# and checks it before reuse (a restarted PostgreSQL costs one retry, not a 500). Under
+# DEBUG the default is 0: runserver opens a thread per request, so nothing would be reused.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", default=True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -146,7 +158,7 @@ FORMAT_MODULE_PATH = ["bantar.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -186,6 +198,8 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Deploy: monitors and load balancers probe /healthz over plain http; a redirect is no answer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -222,7 +236,21 @@ LOGGING = {
 }
 
 # Public address of the portal, printed under the QR codes of decrees and certificates.
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Deploy: a final decree can never be reprinted, so production refuses to guess it.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip()
+if not PUBLIC_BASE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PUBLIC_BASE_URL wajib diisi bila DEBUG mati: alamat ini dicetak pada kode QR "
+            "SK dan piagam dan tidak dapat diubah lagi. Isi dengan alamat publik portal, "
+            "misalnya PUBLIC_BASE_URL=https://bantar.jambikota.go.id"
+        )
+    PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+elif not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"PUBLIC_BASE_URL tidak sah ({PUBLIC_BASE_URL!r}): harus alamat lengkap yang diawali "
+        "https://, misalnya PUBLIC_BASE_URL=https://bantar.jambikota.go.id"
+    )
 
 # The address line of DPMPPA's letterhead (kop) on the Berita Acara.
 DPMPPA_KOP_ADDRESS = os.environ.get("DPMPPA_KOP_ADDRESS", "Kota Jambi")

@@ -15,11 +15,13 @@ from tests import factories
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOGIN_URL = reverse("login")
 WORKING_DAY = 10 * 60 * 60
+PRODUCTION_VARIABLES = ("SECRET_KEY", "DEBUG", "PUBLIC_BASE_URL", "CONN_MAX_AGE")
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 60, "PUBLIC_BASE_URL": "https://bantar.test"}
 
 
 def run_settings(code, **env):
     """Load the settings in a fresh interpreter, as a server process would."""
-    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    environ = {k: v for k, v in os.environ.items() if k not in PRODUCTION_VARIABLES}
     environ.update(DJANGO_SETTINGS_MODULE="bantar.settings", **env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); " + code],
@@ -52,10 +54,77 @@ def test_cookies_are_secure_and_http_only_outside_debug():
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
         "s.SECURE_SSL_REDIRECT, s.DEBUG)"
     )
-    result = run_settings(code, DEBUG="0", SECRET_KEY="x" * 60)
+    result = run_settings(code, **PRODUCTION)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "True", "False"]
+
+
+def test_refuses_to_start_with_a_secret_key_shorter_than_50_characters():
+    result = run_settings("print('started')", **{**PRODUCTION, "SECRET_KEY": "k" * 49})
+
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "SECRET_KEY terlalu pendek (49 karakter)" in result.stderr
+
+
+def test_starts_with_a_secret_key_of_50_characters():
+    result = run_settings("print('started')", **{**PRODUCTION, "SECRET_KEY": "k" * 50})
+
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_refuses_to_start_without_public_base_url_when_debug_is_off():
+    production = {k: v for k, v in PRODUCTION.items() if k != "PUBLIC_BASE_URL"}
+    result = run_settings("print('started')", **production)
+
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "PUBLIC_BASE_URL wajib diisi" in result.stderr
+
+
+def test_refuses_a_public_base_url_that_is_not_a_full_address():
+    result = run_settings(
+        "print('started')", **{**PRODUCTION, "PUBLIC_BASE_URL": "bantar.jambikota.go.id"}
+    )
+
+    assert result.returncode != 0
+    assert "PUBLIC_BASE_URL tidak sah" in result.stderr
+
+
+def test_qr_codes_lead_to_the_configured_public_address():
+    code = "from awards.qr import verification_url; print(verification_url('ABCDE23456'))"
+    result = run_settings(code, **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "https://bantar.test/verifikasi/ABCDE23456"
+
+
+def test_production_keeps_database_connections_open_and_checks_them():
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    production = run_settings(code, **PRODUCTION)
+    development = run_settings(code, DEBUG="1")
+    chosen = run_settings(code, **PRODUCTION, CONN_MAX_AGE="5")
+
+    assert production.stdout.split() == ["60", "True"], production.stderr
+    assert development.stdout.split() == ["0", "True"], development.stderr
+    assert chosen.stdout.split() == ["5", "True"], chosen.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_answers_plain_http_while_pages_redirect_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    health = client.get("/healthz")
+    login = client.get(LOGIN_URL)
+
+    assert health.status_code == 200
+    assert login.status_code == 301
+    assert login["Location"].startswith("https://")
 
 
 def test_session_ends_within_one_working_day():
