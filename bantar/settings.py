@@ -244,4 +244,6 @@ DBBACKUP_CONNECTOR_MAPPING = {
 DBBACKUP_CLEANUP_KEEP = 30
 DBBACKUP_CLEANUP_KEEP_MEDIA = 30
 DBBACKUP_SEND_EMAIL = False  # failures show in the systemd journal / cron mail instead
+# dbbackup prints through its own handler; without this every line shows twice.
+LOGGING["loggers"]["dbbackup"] = {"propagate": False}
 # --- end Backup and restore ---------------------------------------------------------
