@@ -39,3 +39,16 @@ check: export SECRET_KEY ?= test-only-secret-key
 check: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 $(PY) manage.py check
+
+# --- Backup and restore (README "Backup and restore") --------------------------------
+# make backup: database + stored PDFs into BACKUP_DIR (default ./backups), keeping the
+# newest 30 of each, then re-hash every stored PDF (non-zero exit if one is missing or
+# changed). Uses the same environment as the portal (DATABASE_URL, MEDIA_ROOT, ...).
+.PHONY: backup check-files
+backup: $(STAMP)
+	$(PY) manage.py dbbackup --noinput --clean
+	$(PY) manage.py mediabackup --noinput --clean
+	$(PY) manage.py check_stored_files
+
+check-files: $(STAMP)
+	$(PY) manage.py check_stored_files

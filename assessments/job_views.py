@@ -5,7 +5,7 @@ import datetime
 import os
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils import timezone
 from assessments.jobs import KIND_LABELS
 from assessments.models import DocumentJob
 from rt_registry.roles import is_admin_dpmppa
+from stored_files.views import stored_file_download
 
 
 def get_job_for_user(request, job_id):
@@ -69,9 +70,4 @@ def document_download(request, job_id):
     job = get_job_for_user(request, job_id)
     if job.status != DocumentJob.Status.DONE or not job.file:
         raise Http404("Dokumen belum selesai dibuat.")
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=os.path.basename(job.file.name),
-        content_type="application/pdf",
-    )
+    return stored_file_download(request, job.file, filename=os.path.basename(job.file.name))

@@ -8,7 +8,7 @@ is read-only and corrected only by a new decree that amends or revokes it."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,6 +31,7 @@ from rt_registry.admin_scope import ScopedAdminMixin
 from rt_registry.models import RT
 from rt_registry.roles import is_admin_dpmppa
 from rt_registry.templatetags.bantar import format_rupiah
+from stored_files.views import stored_file_download
 
 PAYMENT_FIELDS = ["payment_status", "paid_on", "payment_reference"]
 
@@ -430,12 +431,7 @@ class DecreeAdmin(admin.ModelAdmin):
             raise Http404("SK ini belum memiliki berkas PDF final.")
         from awards.pdf import decree_filename
 
-        return FileResponse(
-            decree.pdf.open("rb"),
-            as_attachment=True,
-            filename=decree_filename(decree),
-            content_type="application/pdf",
-        )
+        return stored_file_download(request, decree.pdf, filename=decree_filename(decree))
 
     def correction_view(self, request, pk, kind):
         self._post_only(request)

@@ -24,6 +24,7 @@ from assessments.pdf import PDF_AUTHOR, html_to_pdf, sha256_hex
 from awards.models import Award, Decree
 from awards.qr import qr_svg, verification_url
 from rt_registry.templatetags.bantar import format_tanggal
+from stored_files.integrity import read_stored_file
 
 PREDICATE = {
     Award.Tier.BANTAR: "KAMPUNG BERSIH, AMAN DAN PINTAR (BANTAR)",
@@ -174,8 +175,7 @@ def certificate_pdf_for_award(award, *, regenerate=False):
             pk=award.pk
         )
         if award.certificate_sha256 and award.certificate_pdf and not regenerate:
-            with award.certificate_pdf.open("rb") as f:
-                return f.read()
+            return read_stored_file(award.certificate_pdf)
         data = render_certificate_pdf([award], decree=decree)
         store_certificate(award, data)
         return data

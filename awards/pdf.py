@@ -17,6 +17,7 @@ from assessments.pdf import PDF_AUTHOR, html_to_pdf
 from awards.issuing import DICTUM_LABELS, finalise_decree, lampiran_data
 from awards.models import Decree
 from awards.qr import qr_svg, verification_url
+from stored_files.integrity import read_stored_file
 
 PDF_A = "pdf/a-3b"
 
@@ -108,8 +109,7 @@ def render_decree_job(job):
     decree = _decree_from_subject(job)
     job_progress(job, 0, 1)
     if decree.status != Decree.Status.DRAFT and decree.pdf:
-        with decree.pdf.open("rb") as stored:
-            data = stored.read()
+        data = read_stored_file(decree.pdf)  # StoredFileMissing: the job shows why
     else:
         data = render_decree_pdf(decree, final=False)
     job_progress(job, 1, 1)
@@ -122,7 +122,6 @@ def finalise_decree_job(job):
     decree = _decree_from_subject(job)
     job_progress(job, 0, 1)
     decree = finalise_decree(decree, by=job.requested_by)
-    with decree.pdf.open("rb") as stored:
-        data = stored.read()
+    data = read_stored_file(decree.pdf)
     job_progress(job, 1, 1)
     return decree_filename(decree), data

@@ -16,6 +16,8 @@ from awards import certificates, throttle
 from awards.models import Award, Decree
 from rt_registry import roles
 from rt_registry.models import Kecamatan, Kelurahan
+from stored_files.integrity import StoredFileMissing, stored_file_state
+from stored_files.views import stored_file_missing
 
 # --- Certificates (staff) --------------------------------------------------------------
 
@@ -165,6 +167,8 @@ def certificate_download(request, award_id):
     award = get_award_for_user(request, award_id)
     try:
         data = certificates.certificate_pdf_for_award(award)
+    except StoredFileMissing:
+        return stored_file_missing(request, name=award.certificate_pdf.name)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("awards:certificate-list", award.cycle_id)
@@ -310,6 +314,7 @@ def certificate_context(award):
         # A certificate printed before an amendment cites the amended decree: name it too.
         "amends": shown.amends if shown.amends_id else None,
         "code": certificates.display_code(award.certificate_code),
+        "stored_file": stored_file_state(award.certificate_pdf, award.certificate_sha256),
     }
 
 
@@ -335,6 +340,7 @@ def decree_context(decree):
         "corrects": decree.amends if decree.amends_id else None,
         "amended_by": [] if revoked else amending_decrees(decree),
         "code": certificates.display_code(decree.verification_code),
+        "stored_file": stored_file_state(decree.pdf, decree.pdf_sha256),
     }
 
 

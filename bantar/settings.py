@@ -254,3 +254,24 @@ elif not PUBLIC_BASE_URL.startswith(("https://", "http://")):
 
 # The address line of DPMPPA's letterhead (kop) on the Berita Acara.
 DPMPPA_KOP_ADDRESS = os.environ.get("DPMPPA_KOP_ADDRESS", "Kota Jambi")
+
+# --- Backup and restore (django-dbbackup; README "Backup and restore") ---------------
+# `make backup` = dbbackup + mediabackup into BACKUP_DIR; stored_files checks the PDFs.
+INSTALLED_APPS += ["dbbackup", "stored_files"]
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(BACKUP_DIR)},
+}
+# SQLite restores through the online backup API (stored_files/sqlite_backup.py);
+# PostgreSQL uses the package's pg_dump --format=custom / pg_restore --clean.
+DBBACKUP_CONNECTOR_MAPPING = {
+    "django.db.backends.sqlite3": "stored_files.sqlite_backup.SqliteOnlineConnector",
+}
+# `--clean` keeps the newest 30 of each (a month of daily backups).
+DBBACKUP_CLEANUP_KEEP = 30
+DBBACKUP_CLEANUP_KEEP_MEDIA = 30
+DBBACKUP_SEND_EMAIL = False  # failures show in the systemd journal / cron mail instead
+# dbbackup prints through its own handler; without this every line shows twice.
+LOGGING["loggers"]["dbbackup"] = {"propagate": False}
+# --- end Backup and restore ---------------------------------------------------------

@@ -253,3 +253,21 @@ def make_decided_cycle(
                 decided_by=by,
             )
     return cycle
+
+
+def store_pdf(*, record, field, sha_field, data=b"%PDF-1.4 berkas uji\n", filename="uji.pdf"):
+    """Give `record` a stored file and its recorded SHA-256 (as finalise_decree and
+    store_certificate do), written with update(): a final decree refuses save()."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    fieldfile = getattr(record, field)
+    name = fieldfile.storage.save(
+        fieldfile.field.generate_filename(record, filename), ContentFile(data)
+    )
+    type(record).objects.filter(pk=record.pk).update(
+        **{field: name, sha_field: hashlib.sha256(data).hexdigest()}
+    )
+    record.refresh_from_db()
+    return record

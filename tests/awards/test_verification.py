@@ -130,9 +130,9 @@ def test_decree_page_shows_number_date_count_total_and_sha(client, cycle, award)
     decree = factories.make_decree(
         cycle=cycle,
         number="188 TAHUN 2024",
-        pdf_sha256="ab" * 32,
         basis_fingerprint=compute_basis_fingerprint(cycle),
     )
+    factories.store_pdf(record=decree, field="pdf", sha_field="pdf_sha256")
 
     response = client.get(verify_url(decree.verification_code))
 
@@ -145,7 +145,7 @@ def test_decree_page_shows_number_date_count_total_and_sha(client, cycle, award)
     assert "Penetapan Rukun Tetangga Pemenang" in html
     assert "2 RT" in html
     assert "Rp 15.000.000" in html
-    assert "ab" * 32 in html
+    assert decree.pdf_sha256 in html
     assert "Data penilaian tidak berubah sejak SK ditetapkan" in html
 
 
@@ -347,3 +347,87 @@ def test_certificate_stands_on_nothing_once_the_amended_decree_is_revoked(client
     assert "Nomor 305 TAHUN 2024" in certificate
     assert "SK INI TELAH DICABUT" in amendment
     assert "Nomor 305 TAHUN 2024" in amendment
+
+
+# --- The server's stored copy (stored_files.integrity) ---------------------------------
+
+
+@pytest.fixture
+def stored_decree(cycle, award):
+    decree = factories.make_decree(cycle=cycle, number="188 TAHUN 2024")
+    return factories.store_pdf(record=decree, field="pdf", sha_field="pdf_sha256")
+
+
+def test_decree_page_confirms_the_stored_file_matches(client, stored_decree):
+    html = client.get(verify_url(stored_decree.verification_code)).content.decode()
+
+    assert "SK terdaftar dan berlaku" in html
+    assert "Berkas PDF SK yang tersimpan di server cocok dengan sidik jari ini." in html
+
+
+def test_decree_page_says_the_stored_file_is_missing_instead_of_green(client, stored_decree):
+    stored_decree.pdf.storage.delete(stored_decree.pdf.name)
+
+    response = client.get(verify_url(stored_decree.verification_code))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "SK terdaftar dan berlaku" not in html
+    assert "alert-success" not in html
+    assert "berkas PDF SK yang tersimpan di server tidak ditemukan" in " ".join(html.split())
+    assert "tidak ditemukan</strong>" in html
+
+
+def test_decree_page_says_the_stored_file_changed(client, stored_decree):
+    with open(stored_decree.pdf.path, "ab") as f:
+        f.write(b"%% diubah")
+
+    html = client.get(verify_url(stored_decree.verification_code)).content.decode()
+
+    assert "SK terdaftar dan berlaku" not in html
+    assert "tidak sama dengan sidik jari yang tercatat saat SK ditetapkan" in html
+    assert "<strong>berbeda</strong> dari sidik jari yang tercatat" in html
+
+
+def test_revoked_decree_with_a_missing_file_still_says_revoked_and_missing(client, cycle, award):
+    decree = factories.make_decree(cycle=cycle, status="REVOKED", number="188 TAHUN 2024")
+    factories.store_pdf(record=decree, field="pdf", sha_field="pdf_sha256")
+    decree.pdf.storage.delete(decree.pdf.name)
+
+    html = client.get(verify_url(decree.verification_code)).content.decode()
+
+    assert "SK INI TELAH DICABUT" in html
+    assert "tidak ditemukan</strong>" in html
+
+
+def test_certificate_page_says_its_stored_file_is_missing(client, stored_decree, award):
+    factories.store_pdf(record=award, field="certificate_pdf", sha_field="certificate_sha256")
+    award.certificate_pdf.storage.delete(award.certificate_pdf.name)
+
+    html = client.get(verify_url(award.certificate_code)).content.decode()
+
+    assert "Piagam terdaftar dan berlaku" not in html
+    assert "Piagam terdaftar, tetapi berkas PDF-nya di server bermasalah" in html
+    assert "Berkas PDF piagam yang tersimpan di server <strong>tidak ditemukan" in " ".join(
+        html.split()
+    )
+
+
+def test_certificate_page_says_its_stored_file_changed(client, stored_decree, award):
+    factories.store_pdf(record=award, field="certificate_pdf", sha_field="certificate_sha256")
+    with open(award.certificate_pdf.path, "wb") as f:
+        f.write(b"%PDF palsu")
+
+    html = client.get(verify_url(award.certificate_code)).content.decode()
+
+    assert "Piagam terdaftar dan berlaku" not in html
+    assert "tidak sama dengan sidik jari yang tercatat saat piagam diterbitkan" in html
+
+
+def test_certificate_page_confirms_an_intact_stored_file(client, stored_decree, award):
+    factories.store_pdf(record=award, field="certificate_pdf", sha_field="certificate_sha256")
+
+    html = client.get(verify_url(award.certificate_code)).content.decode()
+
+    assert "Piagam terdaftar dan berlaku" in html
+    assert "Berkas PDF piagam yang tersimpan di server cocok dengan sidik jari ini." in html
