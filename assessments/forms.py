@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
@@ -11,7 +12,7 @@ from assessments.models import (
     Team,
     TeamMember,
 )
-from rt_registry import roles
+from rt_registry import roles, spreadsheets
 from rt_registry.models import RT, Kecamatan, Kelurahan
 
 PERCENT_FIELDS = ["pass_min_total_pct", "pass_min_pillar_pct", "kencana_min_total_pct"]
@@ -216,23 +217,21 @@ class ImportForm(forms.Form):
     cycle = forms.ModelChoiceField(
         label="Periode lomba", queryset=Cycle.objects.none(), empty_label=None
     )
-    file = forms.FileField(
-        label="Berkas (CSV atau XLSX)",
-        help_text="Kolom: kelurahan, nomor RT. Baris pertama adalah judul kolom.",
-    )
+    file = forms.FileField(label="Berkas (CSV atau XLSX)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = proposal_flow.proposing_cycles()
+        self.fields["file"].help_text = (
+            "Kolom: kelurahan, nomor RT. Baris pertama adalah judul kolom; dari berkas .xlsx "
+            "dibaca lembar pertama. Paling besar "
+            f"{spreadsheets.megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)}."
+        )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not name.endswith((".csv", ".xlsx")):
-            raise ValidationError("Format berkas harus CSV atau XLSX.")
-        if upload.size > 2 * 1024 * 1024:
-            raise ValidationError("Berkas terlalu besar (maksimal 2 MB).")
-        return upload
+        """The uploaded file, read: a `Sheet`. A refused file is an error on this field."""
+        upload = spreadsheets.check_upload(self.cleaned_data["file"])
+        return spreadsheets.read_upload(upload)
 
 
 class AssessorChoiceField(forms.ModelChoiceField):

@@ -134,6 +134,11 @@ def collect_rows(name, rows):
     blank_run = 0
     for line, values in enumerate(rows, start=2):
         filled = filled_width(values)
+        if filled and not width:
+            raise SpreadsheetRefused(
+                "Baris 1 kosong, padahal ada data di bawahnya: baris pertama harus berisi "
+                "judul kolom. Hapus baris kosong di atas judul, lalu unggah lagi."
+            )
         if not filled:
             blank_run += 1
             if blank_run >= max_blank:
