@@ -13,7 +13,7 @@ from assessments.models import (
     TeamMember,
 )
 from rt_registry import roles, spreadsheets
-from rt_registry.models import RT, Kecamatan, Kelurahan
+from rt_registry.models import MAX_KK_COUNT, RT, Kecamatan, Kelurahan
 
 PERCENT_FIELDS = ["pass_min_total_pct", "pass_min_pillar_pct", "kencana_min_total_pct"]
 PRIZE_FIELDS = ["prize_kecil", "prize_sedang", "prize_besar"]
@@ -171,7 +171,7 @@ class ReasonForm(forms.Form):
 
 class ResubmitForm(forms.Form):
     ketua_name = forms.CharField(label="Nama Ketua RT", max_length=120, required=False)
-    kk_count = forms.IntegerField(label="Jumlah KK", min_value=1)
+    kk_count = forms.IntegerField(label="Jumlah KK", min_value=1, max_value=MAX_KK_COUNT)
 
 
 class ChooseCycleForm(forms.Form):

@@ -158,6 +158,8 @@ def collect_rows(name, rows):
         sheet.rows.append(values + (None,) * (width - len(values)))
     while sheet.rows and is_blank_row(sheet.rows[-1]):
         sheet.rows.pop()
+    if sheet.stopped_at is not None and not sheet.rows:
+        raise SpreadsheetRefused(f"Tidak ada data di bawah judul kolom. {sheet.stop_note}")
     return sheet
 
 
@@ -271,7 +273,7 @@ def read_csv(data):
                 yield tuple(row)
         except csv.Error as error:
             raise SpreadsheetRefused(
-                f"Berkas CSV tidak dapat dibaca di baris {angka(lines.line)} (mungkin ada "
+                f"Berkas CSV tidak dapat dibaca di baris {angka(lines.row)} (mungkin ada "
                 "tanda kutip yang tidak ditutup). Simpan ulang dari Excel sebagai CSV, lalu "
                 "unggah lagi."
             ) from error
@@ -299,7 +301,7 @@ class BoundedLines:
         self.text = text
         self.limit = limit
         self.row_chars = 0
-        self.line = 0
+        self.row = 1  # the spreadsheet row (a CSV record) being read
 
     def __iter__(self):
         return self
@@ -308,17 +310,17 @@ class BoundedLines:
         line = self.text.readline(self.limit + 1 - self.row_chars)
         if not line:
             raise StopIteration
-        self.line += 1
         self.row_chars += len(line.rstrip("\r\n"))
         if self.row_chars > self.limit:
             raise SpreadsheetRefused(
-                f"Baris {angka(self.line)} berkas CSV terlalu panjang (lebih dari "
+                f"Baris {angka(self.row)} berkas CSV terlalu panjang (lebih dari "
                 f"{angka(self.limit)} karakter); ini bukan daftar yang wajar. Periksa "
                 "berkasnya, lalu unggah lagi."
             )
         return line
 
     def row_done(self):
+        self.row += 1
         self.row_chars = 0
 
 
