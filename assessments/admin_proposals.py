@@ -375,16 +375,18 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         row_errors = []
         if request.method == "POST" and form.is_valid():
+            sheet = form.cleaned_data["file"]
             try:
                 created = import_proposals(
-                    cycle=form.cleaned_data["cycle"],
-                    upload=form.cleaned_data["file"],
-                    by=request.user,
+                    cycle=form.cleaned_data["cycle"], sheet=sheet, by=request.user
                 )
             except ValidationError as error:
                 row_errors = error.messages
             else:
-                messages.success(request, f"{len(created)} usulan berhasil diimpor.")
+                where = f" dari lembar '{sheet.name}'" if sheet.name else ""
+                messages.success(request, f"{len(created)} usulan berhasil diimpor{where}.")
+                if sheet.stop_note:
+                    messages.warning(request, sheet.stop_note)
                 return redirect("admin:assessments_proposal_changelist")
         return self._page(
             request,

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
@@ -11,8 +12,8 @@ from assessments.models import (
     Team,
     TeamMember,
 )
-from rt_registry import roles
-from rt_registry.models import RT, Kecamatan, Kelurahan
+from rt_registry import roles, spreadsheets
+from rt_registry.models import MAX_KK_COUNT, RT, Kecamatan, Kelurahan
 
 PERCENT_FIELDS = ["pass_min_total_pct", "pass_min_pillar_pct", "kencana_min_total_pct"]
 PRIZE_FIELDS = ["prize_kecil", "prize_sedang", "prize_besar"]
@@ -170,7 +171,7 @@ class ReasonForm(forms.Form):
 
 class ResubmitForm(forms.Form):
     ketua_name = forms.CharField(label="Nama Ketua RT", max_length=120, required=False)
-    kk_count = forms.IntegerField(label="Jumlah KK", min_value=1)
+    kk_count = forms.IntegerField(label="Jumlah KK", min_value=1, max_value=MAX_KK_COUNT)
 
 
 class ChooseCycleForm(forms.Form):
@@ -216,23 +217,21 @@ class ImportForm(forms.Form):
     cycle = forms.ModelChoiceField(
         label="Periode lomba", queryset=Cycle.objects.none(), empty_label=None
     )
-    file = forms.FileField(
-        label="Berkas (CSV atau XLSX)",
-        help_text="Kolom: kelurahan, nomor RT. Baris pertama adalah judul kolom.",
-    )
+    file = forms.FileField(label="Berkas (CSV atau XLSX)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = proposal_flow.proposing_cycles()
+        self.fields["file"].help_text = (
+            "Kolom: kelurahan, nomor RT. Baris pertama adalah judul kolom; dari berkas .xlsx "
+            "dibaca lembar pertama. Paling besar "
+            f"{spreadsheets.megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)}."
+        )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not name.endswith((".csv", ".xlsx")):
-            raise ValidationError("Format berkas harus CSV atau XLSX.")
-        if upload.size > 2 * 1024 * 1024:
-            raise ValidationError("Berkas terlalu besar (maksimal 2 MB).")
-        return upload
+        """The uploaded file, read: a `Sheet`. A refused file is an error on this field."""
+        upload = spreadsheets.check_upload(self.cleaned_data["file"])
+        return spreadsheets.read_upload(upload)
 
 
 class AssessorChoiceField(forms.ModelChoiceField):

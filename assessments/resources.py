@@ -1,9 +1,7 @@
 """Proposal import: a CSV or XLSX with columns kelurahan, nomor RT (optional kecamatan when
 a kelurahan name is not unique). Whole or nothing: any bad row and nothing is written,
-every row's problem is reported in Indonesian with its row number."""
-
-import csv
-import io
+every row's problem is reported in Indonesian with its row number. The file is read (and
+a hostile one refused) by rt_registry/spreadsheets.py, in the import form."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,49 +20,28 @@ HEADER_ALIASES = {
     "no rt": "rt",
     "no. rt": "rt",
 }
-MAX_ROWS = 2000
 
 
 def _norm(value):
     return " ".join(str(value or "").split()).casefold()
 
 
-def read_rows(upload):
-    """[(row number, {kelurahan, kecamatan, rt})] from an uploaded CSV/XLSX file."""
-    name = upload.name.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(upload, read_only=True, data_only=True).active
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ValidationError("Berkas XLSX tidak dapat dibaca.") from error
-        raw = [list(row) for row in sheet.iter_rows(values_only=True)]
-    else:
-        content = upload.read()
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("latin-1")
-        try:
-            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-        except csv.Error:  # one column, or nothing to guess from: the plain comma format
-            dialect = csv.excel
-        raw = list(csv.reader(io.StringIO(text), dialect))
-    raw = [row for row in raw if any(str(c or "").strip() for c in row)]
-    if not raw:
+def read_rows(sheet):
+    """[(row number, {kelurahan, kecamatan, rt})] from a sheet read by
+    rt_registry.spreadsheets; the row numbers are the spreadsheet's own."""
+    if not sheet.header and not sheet.rows:
         raise ValidationError("Berkas kosong.")
-    header = [HEADER_ALIASES.get(_norm(c), "") for c in raw[0]]
+    header = [HEADER_ALIASES.get(_norm(c), "") for c in sheet.header]
     if "kelurahan" not in header or "rt" not in header:
         raise ValidationError(
             "Baris judul harus memuat kolom 'kelurahan' dan 'nomor RT' (kolom 'kecamatan' boleh)."
         )
-    if len(raw) - 1 > MAX_ROWS:
-        raise ValidationError(f"Terlalu banyak baris (maksimal {MAX_ROWS}).")
-    rows = []
-    for number, values in enumerate(raw[1:], start=2):
-        record = {key: values[i] if i < len(values) else None for i, key in enumerate(header)}
-        rows.append((number, record))
+    rows = [
+        (number, {key: values[i] for i, key in enumerate(header)})
+        for number, values in sheet.numbered_rows()
+    ]
+    if not rows:
+        raise ValidationError("Berkas kosong.")
     return rows
 
 
@@ -122,9 +99,9 @@ def resolve_rts(rows):
 
 
 @transaction.atomic
-def import_proposals(*, cycle, upload, by):
-    """Propose every RT listed in the file, or none; returns the new proposals."""
-    rows = read_rows(upload)
+def import_proposals(*, cycle, sheet, by):
+    """Propose every RT listed in the sheet, or none; returns the new proposals."""
+    rows = read_rows(sheet)
     found, errors = resolve_rts(rows)
     rts = [rt for _, rt in found]
     cycle_errors, by_rt = flow.proposal_errors_by_rt(cycle=cycle, rts=rts, by=by)

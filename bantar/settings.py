@@ -187,6 +187,20 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # Formats (.csv and .xlsx only) are set per admin: the setting wants classes, not paths.
 
+# --- Spreadsheet import caps (rt_registry/spreadsheets.py: RT and proposal imports) ---
+# A hostile or accidental file is refused before it costs memory or time. The city has
+# about 1,650 RTs; a real RT list is far below every cap. Django's own defaults stay:
+# uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) are streamed to a temporary file.
+IMPORT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the uploaded file itself
+IMPORT_MAX_UNPACKED_BYTES = 10 * 1024 * 1024  # .xlsx: all zip members unpacked
+IMPORT_MAX_COMPRESSION_RATIO = 100  # .xlsx: per member above 1 MB unpacked
+IMPORT_MAX_ARCHIVE_MEMBERS = 100  # .xlsx: a workbook has about a dozen
+IMPORT_MAX_ROWS = 5000  # data rows below the header
+IMPORT_MAX_COLUMNS = 50
+IMPORT_MAX_BLANK_ROWS = 50  # this many blank rows in a row end the reading
+IMPORT_MAX_LINE_CHARS = 20000  # .csv: one row
+# --- end of spreadsheet import caps ---
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

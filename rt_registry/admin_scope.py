@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from import_export.results import RowResult
 
+from rt_registry.spreadsheets import SpreadsheetRefused
+
 PENDING_IMPORTS_SESSION_KEY = "bantar_pending_imports"
 # A previewed file nobody confirmed is removed after this long (sessions end sooner).
 PENDING_IMPORT_LIFETIME = datetime.timedelta(days=1)
@@ -160,6 +162,10 @@ class ScopedImportExportMixin:
         return response
 
     def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, SpreadsheetRefused):
+            # A hostile or oversized file: say exactly why, on the form.
+            form.add_error("import_file", e.messages)
+            return
         form.add_error(
             "import_file",
             "Berkas tidak dapat dibaca. Pastikan format berkas sesuai (.xlsx atau .csv) "

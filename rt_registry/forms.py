@@ -1,14 +1,11 @@
-from pathlib import Path
-
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import Group
 from import_export.forms import ExportForm, ImportForm
 
-from rt_registry import roles
+from rt_registry import roles, spreadsheets
 from rt_registry.models import OfficerProfile
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-IMPORT_EXTENSIONS = {".csv", ".xlsx"}
 STAFF_ROLES = {roles.ADMIN_DPMPPA, roles.PETUGAS_KECAMATAN, roles.PETUGAS_KELURAHAN}
 
 # django-import-export has no Indonesian catalogue; its few form messages are put into
@@ -24,19 +21,17 @@ class RTImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.fields["import_file"].label = "Berkas"
-        self.fields["import_file"].help_text = "Berkas .xlsx atau .csv, paling besar 5 MB."
+        self.fields["import_file"].help_text = (
+            "Berkas .xlsx (lembar pertama dibaca) atau .csv, paling besar "
+            f"{spreadsheets.megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)}."
+        )
         self.fields["import_file"].error_messages["required"] = "Pilih berkas yang akan diimpor."
         self.fields["format"].label = "Format berkas"
         self.fields["format"].error_messages["required"] = "Pilih format berkas."
         self.fields["resource"].label = "Jenis data"
 
     def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        if Path(upload.name).suffix.lower() not in IMPORT_EXTENSIONS:
-            raise forms.ValidationError("Hanya berkas .xlsx atau .csv yang dapat diimpor.")
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("Berkas terlalu besar (paling besar 5 MB).")
-        return upload
+        return spreadsheets.check_upload(self.cleaned_data["import_file"])
 
     def add_error(self, field, error):
         if isinstance(error, str) or hasattr(error, "_proxy____cast"):

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -16,6 +17,9 @@ class SizeCategory(models.TextChoices):
 # BANTAR.md: fewer than 50 KK is Kecil, 50..100 inclusive is Sedang, more than 100 Besar.
 DEFAULT_KECIL_BELOW = 50
 DEFAULT_BESAR_ABOVE = 100
+# More KK than any RT of the city has (the largest have a few hundred): a typo, and
+# far below the column's integer range, so an import refuses it instead of the database.
+MAX_KK_COUNT = 2000
 DEFAULT_PRIZES = {
     SizeCategory.KECIL: Decimal("5000000"),
     SizeCategory.SEDANG: Decimal("7500000"),
@@ -115,7 +119,9 @@ class RT(models.Model):
     number = models.PositiveSmallIntegerField("nomor RT")
     ketua_name = models.CharField("nama Ketua RT", max_length=120, blank=True)
     phone = models.CharField("telepon", max_length=30, blank=True)
-    kk_count = models.PositiveIntegerField("jumlah KK")
+    kk_count = models.PositiveIntegerField(
+        "jumlah KK", validators=[MaxValueValidator(MAX_KK_COUNT)]
+    )
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     is_active = models.BooleanField("aktif", default=True)
@@ -134,6 +140,11 @@ class RT(models.Model):
                 condition=Q(kk_count__gte=1),
                 name="rt_kk_count_positive",
                 violation_error_message="Jumlah KK harus bilangan bulat minimal 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kk_count__lte=MAX_KK_COUNT),
+                name="rt_kk_count_at_most_2000",
+                violation_error_message="Jumlah KK paling banyak 2.000 untuk satu RT.",
             ),
             models.CheckConstraint(
                 condition=Q(number__gte=1),

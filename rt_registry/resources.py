@@ -4,23 +4,23 @@ The file is checked whole before anything is written: `before_import` reads ever
 once against the kelurahan list (one query), the user's scope (one query) and the RTs
 already registered in those kelurahan (one query), and records every problem with the
 row number the officer sees in the spreadsheet (row 1 is the header). Rows are then
-saved in bulk; the admin rolls the whole file back when any row is invalid.
+saved in bulk; the admin rolls the whole file back when any row is invalid. Files are
+read by rt_registry/spreadsheets.py (size caps, the sheet's own row numbers).
 """
 
-import csv
-import io
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import tablib
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
-from rt_registry.models import RT, Kelurahan
+from rt_registry.models import MAX_KK_COUNT, RT, Kelurahan
+from rt_registry.spreadsheets import CSVFormat, XLSXFormat
+from rt_registry.templatetags.bantar import angka
 
 logger = logging.getLogger(__name__)
 
@@ -158,49 +158,6 @@ class CleanRow:
         return (self.kelurahan.pk, self.number)
 
 
-class CSVFormat(base_formats.CSV):
-    """CSV as spreadsheets in Indonesia write it: `;` or `,` between cells, UTF-8 or the
-    Windows code page. Empty lines are kept so row numbers stay those of the sheet."""
-
-    def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            try:
-                in_stream = in_stream.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                in_stream = in_stream.decode("cp1252", errors="replace")
-        in_stream = in_stream.lstrip("\ufeff")
-        try:
-            dialect = csv.Sniffer().sniff(in_stream.split("\n", 1)[0], ";,\t")
-            delimiter = dialect.delimiter
-        except csv.Error:
-            delimiter = ","
-        rows = list(csv.reader(io.StringIO(in_stream), delimiter=delimiter))
-        dataset = tablib.Dataset()
-        dataset.headers = rows[0] if rows else []
-        width = len(dataset.headers)
-        for row in rows[1:]:
-            dataset.append((row + [""] * width)[:width])
-        return dataset
-
-
-class XLSXFormat(base_formats.XLSX):
-    """The first sheet, blank rows kept so that row numbers stay those of the sheet
-    (the resource skips them); IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES would drop them."""
-
-    def create_dataset(self, in_stream):
-        import openpyxl
-
-        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
-        rows = book.active.iter_rows(values_only=True)
-        dataset = tablib.Dataset()
-        dataset.headers = list(next(rows, ()))
-        width = len(dataset.headers)
-        for row in rows:
-            dataset.append((list(row) + [None] * width)[:width])
-        book.close()
-        return dataset
-
-
 IMPORT_FORMATS = [CSVFormat, XLSXFormat]
 EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
 
@@ -256,6 +213,7 @@ class RTResource(FormulaEscapingMixin, resources.ModelResource):
         self._current = None
         self._before = None
         self._file_has_errors = False
+        self._sheet = None
 
     # Export -----------------------------------------------------------------------
 
@@ -277,6 +235,7 @@ class RTResource(FormulaEscapingMixin, resources.ModelResource):
     # Import -----------------------------------------------------------------------
 
     def before_import(self, dataset, **kwargs):
+        self._sheet = getattr(dataset, "sheet", None)
         lines = self._normalise(dataset)
         kelurahan = list(Kelurahan.objects.select_related("kecamatan"))
         kelurahan_by_key = {wilayah_key(k.name): k for k in kelurahan}
@@ -389,6 +348,11 @@ class RTResource(FormulaEscapingMixin, resources.ModelResource):
                 errors.append(
                     f"Jumlah KK '{cell_text(raw_kk)}' harus bilangan bulat paling sedikit 1."
                 )
+            elif kk_count > MAX_KK_COUNT:
+                errors.append(
+                    f"Kolom '{COLUMN_KK}': {angka(kk_count)} KK terlalu banyak untuk satu RT "
+                    f"(paling banyak {angka(MAX_KK_COUNT)}); periksa isinya."
+                )
             else:
                 clean.kk_count = kk_count
 
@@ -485,6 +449,8 @@ class RTResource(FormulaEscapingMixin, resources.ModelResource):
             ]
 
     def after_import(self, dataset, result, **kwargs):
+        # Shown above the preview: which sheet was read, and where reading stopped.
+        result.sheet = self._sheet
         # Report invalid rows by their spreadsheet line, as the officer sees them.
         for invalid in result.invalid_rows:
             clean = self._clean_rows.get(invalid.number)

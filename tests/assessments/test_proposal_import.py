@@ -103,7 +103,7 @@ def test_import_without_the_needed_columns_is_refused(client, cycle, rts, kelura
 def test_import_of_another_format_is_refused(client, cycle, rts, kelurahan_officer):
     client.force_login(kelurahan_officer)
     page = post(client, cycle, csv_file("x", name="usulan.pdf")).content.decode()
-    assert "Format berkas harus CSV atau XLSX." in page
+    assert "Hanya berkas .xlsx atau .csv yang dapat diimpor." in page
 
 
 def test_import_refused_when_no_cycle_is_in_usulan(client, rts, kelurahan_officer):

@@ -18,6 +18,7 @@ from assessments.models import Assessment, Cycle, Decision, Proposal, Score
 from assessments.resources import import_proposals
 from awards.issuing import create_awards, create_draft_decree, finalise_decree
 from awards.models import Award
+from rt_registry.spreadsheets import read_upload
 from tests import factories
 
 LOCKED = "sudah ditetapkan dengan SK final"
@@ -95,7 +96,7 @@ def test_locked_cycle_refuses_import_of_proposals(final, kelurahan_officer):
     upload.seek(0)
     upload.name = "usulan.xlsx"
     with pytest.raises(ValidationError, match=LOCKED):
-        import_proposals(cycle=final, upload=upload, by=kelurahan_officer)
+        import_proposals(cycle=final, sheet=read_upload(upload), by=kelurahan_officer)
     assert final.proposals.count() == 3
 
 

@@ -480,7 +480,7 @@ def test_unreadable_file_gets_an_indonesian_message(client, kelurahan_officer):
 
     response = preview(client, b"bukan berkas excel", name="rt.xlsx", file_format=XLSX)
 
-    assert "Berkas tidak dapat dibaca" in response.content.decode()
+    assert "bukan berkas Excel .xlsx yang utuh" in response.content.decode()
     assert RT.objects.count() == 0
 
 
