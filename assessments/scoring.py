@@ -2,7 +2,9 @@
 
 The tablet names each sheet version with a token it generates (Assessment.client_token).
 A request that repeats a token (a retry after a timeout, a double tap) is the same save:
-it is answered as the first one was and never makes a second assessment. Sent versions
+it is answered as the first one was and never makes a second assessment. A send that
+repeats the token of a sent version with different answers is refused (409): the tablet
+must keep those answers, not be told they arrived. Sent versions
 are never changed in place: reopening makes a new DRAFT version (reopen_sheet), and
 sending that one marks the old SENT version SUPERSEDED."""
 
@@ -78,9 +80,22 @@ def _write_sheet_locked(
             code="token_mismatch",
         )
     if existing and existing.status != Assessment.Status.DRAFT:
-        if send:
-            return existing  # the same send again: answered as the first one was
-        raise _already_sent_error()
+        if not send:
+            raise _already_sent_error()
+        if not _same_answers(
+            existing, values=values, notes=notes, visit_date=visit_date, general_note=general_note
+        ):
+            # The tablet changed its answers after a send whose reply it never got. Saying
+            # "terkirim" would make it drop answers the server does not have.
+            raise ValidationError(
+                "Lembar ini sudah terkirim sebelumnya dengan jawaban yang berbeda dari yang "
+                "Anda kirim sekarang; jawaban baru ini tidak disimpan di server dan tetap "
+                "tersimpan di perangkat ini. Muat ulang halaman untuk melihat jawaban yang "
+                "terkirim, lalu minta Admin DPMPPA membuka kembali lembar ini bila perlu "
+                "diperbaiki.",
+                code="token_reused",
+            )
+        return existing  # the same send again: answered as the first one was
 
     ensure_can_score(proposal=proposal, assessor=assessor, send=send)
 
@@ -132,6 +147,19 @@ def _write_sheet_locked(
         for indicator_id, value in values.items()
     )
     return sheet
+
+
+def _same_answers(sheet, *, values, notes, visit_date, general_note):
+    """Whether a save carries exactly what `sheet` holds (notes compared as stored)."""
+    stored = {s.indicator_id: (s.value, s.note) for s in sheet.scores.all()}
+    asked = {i: (v, (notes.get(i) or "").strip()) for i, v in values.items()}
+    stray_notes = any((note or "").strip() for i, note in notes.items() if i not in values)
+    return (
+        stored == asked
+        and not stray_notes
+        and sheet.visit_date == visit_date
+        and sheet.general_note == (general_note or "").strip()
+    )
 
 
 def ensure_can_score(*, proposal, assessor, send=False):

@@ -22,7 +22,7 @@ def parse_sheet_payload(body):
     ValidationError listing every problem found."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[…]]]]
         raise ValidationError(
             "Data yang dikirim tidak terbaca (bukan JSON yang sah). Muat ulang halaman lalu "
             "coba lagi; jawaban Anda tetap tersimpan di perangkat ini.",

@@ -1,11 +1,13 @@
 """The assessor's tablet pages: their RTs, the scoring sheet and its JSON save."""
 
 import functools
+import logging
 import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -19,9 +21,17 @@ from assessments.models import Assessment, ConflictOfInterest, Cycle, Indicator,
 from assessments.scoring_forms import ConflictForm, parse_sheet_payload
 from rt_registry import roles
 
+logger = logging.getLogger(__name__)
+
 # How each refusal of the domain answers the tablet; anything else is a 400.
 FORBIDDEN_CODES = {"not_assigned", "conflict", "forbidden"}
-CONFLICT_CODES = {"wrong_stage", "cycle_locked", "already_sent", "token_mismatch"}
+CONFLICT_CODES = {"wrong_stage", "cycle_locked", "already_sent", "token_mismatch", "token_reused"}
+# 21 notes of 2,000 characters and a general note of 5,000, at 4 bytes a character, fit.
+MAX_SAVE_BYTES = 256 * 1024
+DATABASE_DOWN_MESSAGE = (
+    "Server basis data sedang tidak dapat dihubungi; jawaban Anda tetap tersimpan di "
+    "perangkat. Coba kirim lagi nanti."
+)
 # Left to right as the regulation says it: 2 baik, 1 sedang, 0 kurang.
 SCORE_CHOICES = [(2, "Baik"), (1, "Sedang"), (0, "Kurang")]
 
@@ -205,6 +215,31 @@ def _json_error(messages_, *, status, **extra):
     return JsonResponse({"ok": False, "errors": list(messages_), **extra}, status=status)
 
 
+def json_when_database_down(view):
+    """A JSON endpoint answers a database outage with JSON 503, not Django's HTML 500:
+    the tablet tells it from a refusal, keeps its copy and sends again later."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            logger.exception("Database unreachable while answering %s", request.path)
+            response = _json_error([DATABASE_DOWN_MESSAGE], status=503)
+            response["Retry-After"] = "60"
+            return response
+
+    return wrapper
+
+
+def _body_too_large(request):
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    return declared > MAX_SAVE_BYTES or len(request.body) > MAX_SAVE_BYTES
+
+
 def _status_for(error):
     codes = {e.code for e in error.error_list}
     if codes & FORBIDDEN_CODES:
@@ -230,6 +265,7 @@ def sheet_state(sheet):
     }
 
 
+@json_when_database_down
 @never_cache
 @require_POST
 def save_sheet_api(request, proposal_id):
@@ -251,6 +287,14 @@ def save_sheet_api(request, proposal_id):
     proposal = Proposal.objects.filter(pk=proposal_id).first()
     if proposal is None:
         return _json_error(["Usulan ini tidak ditemukan."], status=404)
+    if _body_too_large(request):
+        return _json_error(
+            [
+                f"Data yang dikirim terlalu besar (lebih dari {MAX_SAVE_BYTES // 1024} KB). "
+                "Perpendek catatan lalu kirim lagi; jawaban Anda tetap tersimpan di perangkat ini."
+            ],
+            status=413,
+        )
     try:
         payload = parse_sheet_payload(request.body)
         write = scoring.send_sheet if payload.pop("send") else scoring.save_sheet

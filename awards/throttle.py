@@ -3,14 +3,16 @@
 
 Only misses count (an unknown code): someone checking a pile of genuine certificates is
 never slowed down. After VERIFY_MISS_LIMIT misses within VERIFY_MISS_WINDOW seconds, an
-address gets 429 for every lookup until the window ends. Counters live in Django's cache
-(per process with the default local-memory cache, shared with Redis/Memcached/database).
+address gets 429 for every lookup until the window ends. The address is the trusted
+client address (rt_registry.throttling.client_ip, TRUSTED_PROXY_COUNT). Counters live in
+the database cache (settings.CACHES), which every worker process shares; its incr() is a
+read and a write, so two misses at the same instant may count once — a brake, not a ledger.
 """
-
-import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
+
+from rt_registry.throttling import client_ip
 
 DEFAULT_LIMIT = 20
 DEFAULT_WINDOW = 15 * 60
@@ -24,23 +26,8 @@ def window():
     return getattr(settings, "VERIFY_MISS_WINDOW", DEFAULT_WINDOW)
 
 
-def client_address(request):
-    """The caller's address. Behind our own reverse proxy (REMOTE_ADDR is loopback or
-    private) it is the last X-Forwarded-For entry, the one our proxy appended; a client
-    cannot forge that one. Otherwise X-Forwarded-For is ignored."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    try:
-        behind_proxy = ipaddress.ip_address(remote).is_private
-    except ValueError:
-        behind_proxy = False
-    if behind_proxy and forwarded:
-        return forwarded.split(",")[-1].strip() or remote
-    return remote
-
-
 def _key(request):
-    return f"verify-miss:{client_address(request)}"
+    return f"verify-miss:{client_ip(request)}"
 
 
 def is_throttled(request):
@@ -49,7 +36,7 @@ def is_throttled(request):
 
 def record_miss(request):
     key = _key(request)
-    # add() starts the window only once; incr() is atomic on shared caches.
+    # add() starts the window only once; incr() then counts within it.
     cache.add(key, 0, timeout=window())
     try:
         cache.incr(key)

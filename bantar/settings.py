@@ -220,8 +220,36 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Login throttling: 5 failures per (username, address) lock that pair for 30 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# --- Client address behind the proxy, login and verification throttling (§4) ---
+# How many reverse proxies of ours stand in front of Django, each appending the address it
+# received from to X-Forwarded-For. 0: the client is REMOTE_ADDR and X-Forwarded-For is
+# ignored; behind one nginx set 1. Read by one helper, rt_registry.throttling.client_ip,
+# for django-axes and the /verifikasi/ throttle.
+try:
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    TRUSTED_PROXY_COUNT = -1
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT harus bilangan bulat 0 atau lebih: jumlah reverse proxy di depan "
+        "portal (0 tanpa proxy, 1 di belakang satu nginx)."
+    )
+# A cache every worker process shares (the /verifikasi/ throttle counts in it): a table in
+# the database, created by the migration rt_registry 0005_shared_cache_table.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bantar_cache",
+    }
+}
+# Login throttling: 5 failures per (username, address) lock that pair for 30 minutes, and
+# 20 failures from one address across usernames lock that address. Axes holds one limit
+# only, so the limit is a callable that adds the per-address check (see its module).
+AXES_CLIENT_IP_CALLABLE = "rt_registry.throttling.client_ip"
+LOGIN_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_FAILURE_LIMIT = "rt_registry.throttling.login_failure_limit"
+# --- end §4 ---
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

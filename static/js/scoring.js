@@ -5,6 +5,10 @@
  * answers a save with ok and echoes the token of the sheet version that was saved, and
  * nothing was typed while the save was on its way. The token names the sheet version on
  * the server: repeating a save (retry, double tap) is recognised there as the same one.
+ * Any refusal keeps the copy: 409 (the sheet was sent with other answers, or the stage
+ * moved on) shows the server's message; 503 (database unreachable) also tries a draft save
+ * again a minute later. On opening, a copy named after the sent version is dropped only
+ * when it holds exactly the answers the server shows.
  */
 (function () {
   "use strict";
@@ -28,6 +32,8 @@
   var revision = 0;        // bumped on every change; a save answers for one revision
   var queue = Promise.resolve();
   var busy = false;
+  var retryTimer = null;
+  var RETRY_AFTER_MS = 60 * 1000;
 
   // --- the browser copy ----------------------------------------------------------------
 
@@ -57,6 +63,21 @@
     try { window.localStorage.removeItem(storageKey); } catch (e) { /* nothing kept */ }
   }
 
+  function sameAnswers(a, b) {
+    // Notes are compared as the server stores them (trimmed); ids are integer-like keys,
+    // which JavaScript always orders numerically, so JSON.stringify is canonical.
+    function canonical(d) {
+      var notes = {};
+      Object.keys(d.notes || {}).forEach(function (id) {
+        var note = (d.notes[id] || "").trim();
+        if (note) notes[id] = note;
+      });
+      return JSON.stringify({ scores: d.scores || {}, notes: notes,
+        visit_date: d.visit_date || "", general_note: (d.general_note || "").trim() });
+    }
+    return canonical(a) === canonical(b);
+  }
+
   // --- reading and filling the form ----------------------------------------------------
 
   function collect() {
@@ -68,6 +89,8 @@
       if (checked) scores[id] = parseInt(checked.value, 10);
       var note = box.querySelector("textarea");
       if (note && note.value.trim()) notes[id] = note.value;
+      var shown = note ? null : box.querySelector("[data-note]");  // a sent sheet's note
+      if (shown && shown.dataset.note.trim()) notes[id] = shown.dataset.note;
     });
     return {
       scores: scores,
@@ -216,6 +239,13 @@
         notice.className = "sheet-notice";
         return null;
       }
+      if (!json && response.status >= 502 && response.status <= 504) {
+        // The proxy answers: the portal itself is down or restarting.
+        show("warning", ["Server sedang tidak dapat dihubungi (kode " + response.status +
+          "). Jawaban tetap tersimpan di perangkat ini; coba kirim lagi nanti."]);
+        retryLater();
+        return null;
+      }
       if (!json) {
         show("danger", ["Server menolak permintaan (kode " + response.status + "). Jawaban " +
           "tetap tersimpan di perangkat ini; muat ulang halaman lalu coba lagi."]);
@@ -235,6 +265,13 @@
   function handleAnswer(answer, status, sentToken, sentRevision) {
     if (!answer.ok) {
       var lines = ["Belum tersimpan:"].concat(answer.errors || []);
+      if (status === 503) {
+        // The database is unreachable: keep the copy and try a draft save again later.
+        lines.push("Draf akan dicoba disimpan lagi otomatis dalam 1 menit.");
+        show("warning", lines);
+        retryLater();
+        return;
+      }
       if (status === 409) {
         // Sent elsewhere, or the stage moved on: this page is out of date.
         lines.push("Muat ulang halaman untuk melihat keadaan terbaru lembar ini.");
@@ -259,6 +296,14 @@
     statusBadge.textContent = "Draf versi " + answer.version;
     show("success", [answer.message + " (pukul " + clock() + ")" +
       (revision === sentRevision ? "" : " Ada perubahan baru yang belum disimpan.")]);
+  }
+
+  function retryLater() {
+    if (retryTimer || !config.editable) return;
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      if (readCopy() && !busy) save("draft");
+    }, RETRY_AFTER_MS);
   }
 
   function missingItems() {
@@ -299,13 +344,15 @@
   // --- start ---------------------------------------------------------------------------
 
   var copy = readCopy();
-  if (copy && copy.token && copy.token === config.sentToken) {
-    // The server already has this sheet as sent (the answer to the send was lost).
+  if (copy && copy.token && copy.token === config.sentToken && sameAnswers(copy.data, collect())) {
+    // The server already has these answers as sent (the answer to the send was lost).
     dropCopy();
     copy = null;
   }
   if (copy && config.editable) {
-    token = copy.token || token;
+    // A copy named after the sent version belongs under the reopened draft's own token:
+    // the sent token can never be saved again.
+    token = copy.token && copy.token !== config.sentToken ? copy.token : (token || newToken());
     fill(copy.data);
     revision = 1;
     show("warning", ["Jawaban yang belum tersimpan di server dipulihkan dari perangkat ini. " +

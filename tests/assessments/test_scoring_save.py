@@ -1,10 +1,13 @@
 """Saving and sending a sheet from the tablet: the JSON endpoint and the domain rules."""
 
+import contextlib
 import datetime
 import json
 import uuid
 
 import pytest
+from django.db import OperationalError
+from django.db.backends.utils import CursorWrapper
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -148,15 +151,72 @@ def test_repeated_send_is_answered_like_the_first_and_makes_one_assessment(
     assert snapshot() == sheet_before
 
 
-def test_repeated_send_with_different_answers_keeps_the_first(assessor_client, proposal, cycle):
+def test_repeated_send_with_different_answers_is_refused_and_keeps_the_first(
+    assessor_client, proposal, cycle
+):
     token = uuid.uuid4()
     post(assessor_client, proposal, payload(cycle, token=token, action="send"))
+    before = snapshot()
     values = {i.pk: 0 for i in indicators_of(cycle)}
+
     response = post(
         assessor_client, proposal, payload(cycle, token=token, action="send", values=values)
     )
-    assert response.status_code == 200
+
+    # Not "terkirim": the tablet would drop answers the server does not have.
+    assert_refused(response, 409, "sudah terkirim sebelumnya dengan jawaban yang berbeda")
+    assert "tetap tersimpan di perangkat ini" in response.json()["errors"][0]
+    assert snapshot() == before
     assert sum(Score.objects.values_list("value", flat=True)) == 42
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"visit_date": "2026-11-01"},
+        {"note": "Catatan umum yang lain"},
+        {"notes": "first"},
+        {"values": "one fewer"},
+    ],
+    ids=["visit_date", "general_note", "indicator_note", "fewer_scores"],
+)
+def test_repeated_send_differing_in_any_answer_is_refused(assessor_client, proposal, cycle, change):
+    token = uuid.uuid4()
+    post(assessor_client, proposal, payload(cycle, token=token, action="send"))
+    before = snapshot()
+    first = indicators_of(cycle)[0]
+    kwargs = dict(change)
+    if kwargs.get("notes") == "first":
+        kwargs["notes"] = {first.pk: "Selokan tersumbat"}
+    if kwargs.get("values") == "one fewer":
+        kwargs["values"] = {i.pk: 2 for i in indicators_of(cycle)[1:]}
+
+    response = post(assessor_client, proposal, payload(cycle, token=token, action="send", **kwargs))
+
+    assert_refused(response, 409, "jawaban yang berbeda")
+    assert snapshot() == before
+
+
+def test_repeated_send_with_the_same_notes_is_answered_like_the_first(
+    assessor_client, proposal, cycle
+):
+    first = indicators_of(cycle)[0]
+    # Stored notes are trimmed; the tablet sends them as typed.
+    data = payload(
+        cycle,
+        token=uuid.uuid4(),
+        action="send",
+        notes={first.pk: " Selokan tersumbat "},
+        note="Bersih ",
+    )
+    answer = post(assessor_client, proposal, data)
+    before = snapshot()
+
+    again = post(assessor_client, proposal, data)
+
+    assert again.status_code == 200
+    assert again.json() == answer.json()
+    assert snapshot() == before
 
 
 def test_draft_saved_with_a_new_token_takes_over_the_existing_draft(
@@ -441,3 +501,58 @@ def test_only_assessors_may_save(client, proposal, cycle, kelurahan_officer):
     response = post(client, proposal, payload(cycle, token=uuid.uuid4()))
     assert_refused(response, 403, "Tim Penilai")
     assert Assessment.objects.count() == 0
+
+
+# --- hostile bodies and a database outage -------------------------------------------
+
+
+def test_deeply_nested_json_is_refused_with_400_json(assessor_client, proposal, existing_draft):
+    before = snapshot()
+
+    response = post(assessor_client, proposal, "[" * 50_000 + "]" * 50_000)
+
+    assert_refused(response, 400, "tidak terbaca")
+    assert snapshot() == before
+
+
+def test_body_over_the_cap_is_refused_before_it_is_read(assessor_client, proposal, cycle):
+    data = payload(cycle, token=uuid.uuid4(), note="x" * (300 * 1024))
+
+    response = post(assessor_client, proposal, data)
+
+    assert_refused(response, 413, "terlalu besar")
+    assert Assessment.objects.count() == 0
+
+
+@contextlib.contextmanager
+def database_down():
+    """Inside the block every query fails as it does when PostgreSQL is unreachable."""
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CursorWrapper, "execute", unreachable)
+        patch.setattr(CursorWrapper, "executemany", unreachable)
+        yield
+
+
+def test_database_outage_answers_json_503_and_changes_nothing(
+    assessor_client, proposal, cycle, existing_draft
+):
+    before = snapshot()
+    data = payload(cycle, token=existing_draft, action="send")
+
+    with database_down():
+        response = post(assessor_client, proposal, data)
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "ok": False,
+        "errors": [
+            "Server basis data sedang tidak dapat dihubungi; jawaban Anda tetap tersimpan "
+            "di perangkat. Coba kirim lagi nanti."
+        ],
+    }
+    assert snapshot() == before

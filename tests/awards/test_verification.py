@@ -1,10 +1,11 @@
 """Public verification: /verifikasi/ and /verifikasi/<code> for certificates and decrees."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends import locmem
 from django.urls import reverse
 
-from awards import certificates
+from awards import certificates, throttle
 from awards.issuing import compute_basis_fingerprint
 from awards.models import Decree
 from tests import factories
@@ -236,6 +237,7 @@ def test_genuine_lookups_are_never_throttled(client, settings, cycle, award):
 
 def test_throttle_uses_the_proxys_forwarded_address_not_a_forged_one(client, settings):
     settings.VERIFY_MISS_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
     # Behind our proxy (REMOTE_ADDR 127.0.0.1) the last X-Forwarded-For entry is the client;
     # the client may prepend anything, it does not change the last entry.
     for forged in ("1.1.1.1", "2.2.2.2"):
@@ -246,6 +248,41 @@ def test_throttle_uses_the_proxys_forwarded_address_not_a_forged_one(client, set
 
     assert same_client.status_code == 429
     assert other_client.status_code == 404
+
+
+def test_without_a_trusted_proxy_forwarded_for_cannot_dodge_the_throttle(client, settings):
+    settings.VERIFY_MISS_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 0
+    for forged in ("198.51.100.1", "198.51.100.2"):
+        client.get(verify_url("AAAAAAAAAA"), REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR=forged)
+
+    again = client.get(
+        verify_url("AAAAAAAAAB"), REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.3"
+    )
+
+    assert again.status_code == 429
+
+
+def forget_this_process():
+    """What another worker process does not share with this one: its in-process caches."""
+    locmem._caches.clear()
+    locmem._expire_info.clear()
+    locmem._locks.clear()
+
+
+def test_misses_counted_by_one_worker_process_throttle_the_next(client, settings, monkeypatch):
+    settings.VERIFY_MISS_LIMIT = 2
+    monkeypatch.setattr(throttle, "cache", caches.create_connection("default"))
+    for code in ("AAAAAAAAAA", "AAAAAAAAAB"):
+        client.get(verify_url(code), REMOTE_ADDR="198.51.100.7")
+
+    forget_this_process()
+    monkeypatch.setattr(throttle, "cache", caches.create_connection("default"))
+    same_address = client.get(verify_url("AAAAAAAAAC"), REMOTE_ADDR="198.51.100.7")
+    other_address = client.get(verify_url("AAAAAAAAAC"), REMOTE_ADDR="198.51.100.8")
+
+    assert same_address.status_code == 429
+    assert other_address.status_code == 404
 
 
 def test_overlong_code_is_unknown(client):

@@ -1,8 +1,13 @@
 """An assessor scores on a tablet: taps, loses the connection, reloads, sends."""
 
-import pytest
-from django.db import connection
+import json
 
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.utils import timezone
+
+from assessments import scoring
 from assessments.models import Assessment, Indicator
 from rt_registry import roles
 from tests import factories
@@ -190,3 +195,69 @@ def test_refusal_from_the_server_is_shown_and_the_answers_stay_in_the_browser(pa
     assert "tahap Penilaian" in text and "Muat ulang halaman" in text
     assert Assessment.objects.count() == 0
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('bantar:'))") != []
+
+
+def copy_in_browser(page):
+    return page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('bantar:')).map("
+        "k => JSON.parse(localStorage.getItem(k)))"
+    )
+
+
+def fill_everything(page, value):
+    for letter in "BAP":
+        for code in codes(letter):
+            tap(page, code, value)
+
+
+def test_send_replayed_after_the_server_kept_other_answers_keeps_the_copy(page, proposal):
+    open_sheet(page, proposal)
+    fill_everything(page, 2)
+    token = copy_in_browser(page)[0]["token"]
+    # The first send reached the server with other answers; its reply never came back.
+    scoring.send_sheet(
+        proposal=proposal,
+        assessor=User.objects.get(username="penilai.uji"),
+        client_token=token,
+        values={
+            i.pk: 1 for i in Indicator.objects.filter(indicator_set=proposal.cycle.indicator_set)
+        },
+        visit_date=timezone.localdate(),
+    )
+
+    page.click("#send-sheet")
+    page.click("#send-confirm-yes")
+    page.wait_for_selector("#sheet-notice.alert-danger")
+
+    assert "jawaban yang berbeda" in page.text_content("#sheet-notice")
+    assert copy_in_browser(page)[0]["data"]["scores"]
+    assert sum(Assessment.objects.get().scores.values_list("value", flat=True)) == 21
+    # Opening the sheet again keeps the copy and says so; it is not silently dropped.
+    page.reload()
+    page.wait_for_selector("#sheet-notice.alert-warning")
+    assert "belum terkirim" in page.text_content("#sheet-notice")
+    assert copy_in_browser(page) != []
+
+
+def test_database_outage_keeps_the_copy_and_says_to_send_later(page, proposal):
+    open_sheet(page, proposal)
+    tap(page, "B1", 2)
+    message = (
+        "Server basis data sedang tidak dapat dihubungi; jawaban Anda tetap tersimpan di "
+        "perangkat. Coba kirim lagi nanti."
+    )
+    page.route(
+        "**/simpan/",
+        lambda route: route.fulfill(
+            status=503,
+            content_type="application/json",
+            body=json.dumps({"ok": False, "errors": [message]}),
+        ),
+    )
+
+    page.click("#save-draft")
+    page.wait_for_selector("#sheet-notice.alert-warning >> text=Coba kirim lagi nanti")
+
+    assert "dicoba disimpan lagi" in page.text_content("#sheet-notice")
+    assert copy_in_browser(page)[0]["data"]["scores"]
+    assert Assessment.objects.count() == 0
