@@ -36,6 +36,25 @@ class IndicatorSetFrozen(ValidationError):
     """Raised by every write path that would change an indicator set already in use."""
 
 
+def freezing_cycles():
+    """Cycles whose indicator set may no longer change: past Usulan, or locked."""
+    return Cycle.objects.filter(Q(is_locked=True) | ~Q(stage__in=Cycle.INDICATOR_SET_OPEN_STAGES))
+
+
+class IndicatorSetQuerySet(models.QuerySet):
+    def annotate_frozen(self):
+        """`is_frozen` on each set, by the rule of IndicatorSet.frozen_reason (2 subqueries)."""
+        past_usulan = freezing_cycles().filter(indicator_set=models.OuterRef("pk"))
+        scored = Score.objects.filter(indicator__indicator_set=models.OuterRef("pk"))
+        return self.annotate(
+            past_usulan=models.Exists(past_usulan), scored=models.Exists(scored)
+        ).annotate(
+            is_frozen=models.ExpressionWrapper(
+                Q(past_usulan=True) | Q(scored=True), output_field=models.BooleanField()
+            )
+        )
+
+
 class IndicatorSet(models.Model):
     """A version of the regulation's indicator list; cycles are scored on one set.
 
@@ -50,6 +69,8 @@ class IndicatorSet(models.Model):
 
     name = models.CharField("nama", max_length=200, unique=True)
     legal_basis = models.CharField("dasar hukum", max_length=200, blank=True)
+
+    objects = IndicatorSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "set indikator"
@@ -74,11 +95,7 @@ class IndicatorSet(models.Model):
         """Why this set can no longer change, in Indonesian; "" while it is editable."""
         if self.pk is None:
             return ""
-        cycle = (
-            self.cycles.filter(Q(is_locked=True) | ~Q(stage__in=Cycle.INDICATOR_SET_OPEN_STAGES))
-            .order_by("year", "period")
-            .first()
-        )
+        cycle = freezing_cycles().filter(indicator_set=self).order_by("year", "period").first()
         if cycle is not None:
             return (
                 f"Set indikator ini dipakai oleh Lomba {cycle} yang sudah melewati tahap "
