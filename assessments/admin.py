@@ -1,9 +1,10 @@
-"""Admin for the cycle, the indicators, the teams and conflicts of interest (Admin DPMPPA).
-Proposals are in admin_proposals.py; sheets in admin_scoring.py; meeting in admin_meeting.py."""
+"""Admin for the cycle, the teams and conflicts of interest (Admin DPMPPA). Indicators are
+in admin_indicators.py; proposals in admin_proposals.py; sheets in admin_scoring.py;
+meeting in admin_meeting.py."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,10 +16,7 @@ from assessments.forms import ConflictForm, CycleForm, TeamAreaForm, TeamForm, T
 from assessments.models import (
     ConflictOfInterest,
     Cycle,
-    Indicator,
-    IndicatorSet,
     Proposal,
-    Score,
     Team,
     TeamMember,
 )
@@ -158,132 +156,6 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/assessments/cycle/advance.html", context)
-
-
-# --- Indicators --------------------------------------------------------------------------
-
-
-def _has_scores(indicator):
-    return Score.objects.filter(indicator=indicator).exists()
-
-
-@admin.register(IndicatorSet)
-class IndicatorSetAdmin(admin.ModelAdmin):
-    list_display = ["name", "legal_basis", "indicator_count", "cycle_count"]
-    search_fields = ["name", "legal_basis"]
-    list_filter = []
-    list_select_related = []
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                n_indicators=Count("indicators", distinct=True),
-                n_cycles=Count("cycles", distinct=True),
-            )
-        )
-
-    @admin.display(description="indikator", ordering="n_indicators")
-    def indicator_count(self, obj):
-        return obj.n_indicators
-
-    @admin.display(description="periode", ordering="n_cycles")
-    def cycle_count(self, obj):
-        return obj.n_cycles
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "pillar", "short_text", "indicator_set", "is_used"]
-    list_filter = ["indicator_set", "pillar"]
-    search_fields = ["code", "text"]
-    list_select_related = ["indicator_set"]
-    fields = ["indicator_set", "code", "pillar", "order", "text"]
-
-    def get_queryset(self, request):
-        used = Score.objects.filter(indicator=OuterRef("pk"))
-        return super().get_queryset(request).annotate(used=Exists(used))
-
-    @admin.display(description="bunyi indikator")
-    def short_text(self, obj):
-        return obj.text if len(obj.text) <= 90 else obj.text[:87] + "…"
-
-    @admin.display(description="sudah dipakai menilai", boolean=True, ordering="used")
-    def is_used(self, obj):
-        return obj.used
-
-    READ_ONLY_FIELDS = ["set_name", "code", "pillar", "order", "text"]
-
-    @admin.display(description="set indikator")
-    def set_name(self, obj):
-        return obj.indicator_set.name
-
-    def get_fields(self, request, obj=None):
-        if obj is not None and _has_scores(obj):
-            return self.READ_ONLY_FIELDS
-        return self.fields
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and _has_scores(obj):
-            return self.READ_ONLY_FIELDS
-        return []
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if "indicator_set" in form.base_fields:
-            form.base_fields["indicator_set"].label = "Set indikator"
-        return form
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or not _has_scores(obj))
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is not None and _has_scores(obj):
-            if request.method == "POST":
-                messages.error(
-                    request, f"Indikator {obj.code} sudah dipakai menilai: tidak diubah."
-                )
-                return redirect("admin:assessments_indicator_change", obj.pk)
-            messages.warning(
-                request,
-                "Indikator ini sudah dipakai dalam penilaian: tidak dapat diubah atau dihapus.",
-            )
-            extra_context = {
-                **(extra_context or {}),
-                "show_save": False,
-                "show_save_and_continue": False,
-                "show_save_and_add_another": False,
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is not None and _has_scores(obj):
-            messages.error(
-                request,
-                f"Indikator {obj.code} tidak dapat dihapus: sudah ada nilai penilaian untuknya.",
-            )
-            return redirect("admin:assessments_indicator_change", obj.pk)
-        return super().delete_view(request, object_id, extra_context)
-
-    def delete_queryset(self, request, queryset):
-        used = list(queryset.filter(used=True).values_list("code", flat=True))
-        if used:
-            # Score.indicator is PROTECT; this only turns the refusal into words.
-            raise PermissionDenied(f"Indikator sudah dipakai menilai: {', '.join(used)}.")
-        super().delete_queryset(request, queryset)
-
-    def get_actions(self, request):
-        # Bulk delete would show a list of protected scores; one by one says why.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 # --- Teams ---------------------------------------------------------------------------------
@@ -453,4 +325,9 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
 
 
 # Admin classes by topic; each module registers its own (owners: see assessments/README.md).
-from assessments import admin_meeting, admin_proposals, admin_scoring  # noqa: E402, F401
+from assessments import (  # noqa: E402, F401
+    admin_indicators,
+    admin_meeting,
+    admin_proposals,
+    admin_scoring,
+)

@@ -32,11 +32,45 @@ class Pillar(models.TextChoices):
     PINTAR = "PINTAR", "Pintar"
 
 
+class IndicatorSetFrozen(ValidationError):
+    """Raised by every write path that would change an indicator set already in use."""
+
+
+def freezing_cycles():
+    """Cycles whose indicator set may no longer change: past Usulan, or locked."""
+    return Cycle.objects.filter(Q(is_locked=True) | ~Q(stage__in=Cycle.INDICATOR_SET_OPEN_STAGES))
+
+
+class IndicatorSetQuerySet(models.QuerySet):
+    def annotate_frozen(self):
+        """`is_frozen` on each set, by the rule of IndicatorSet.frozen_reason (2 subqueries)."""
+        past_usulan = freezing_cycles().filter(indicator_set=models.OuterRef("pk"))
+        scored = Score.objects.filter(indicator__indicator_set=models.OuterRef("pk"))
+        return self.annotate(
+            past_usulan=models.Exists(past_usulan), scored=models.Exists(scored)
+        ).annotate(
+            is_frozen=models.ExpressionWrapper(
+                Q(past_usulan=True) | Q(scored=True), output_field=models.BooleanField()
+            )
+        )
+
+
 class IndicatorSet(models.Model):
-    """A version of the regulation's indicator list; cycles are scored on one set."""
+    """A version of the regulation's indicator list; cycles are scored on one set.
+
+    Once a cycle scored on the set is past Usulan (or any score exists), the set is frozen:
+    no indicator is added, changed or removed, by any path (model save/delete, the
+    Indicator QuerySet's update/delete/bulk methods, the admin). Changes go into a copy
+    (assessments/indicators.py::copy_indicator_set). Raw SQL is not guarded; the decree's
+    fingerprint (v2, awards/issuing.py) covers the indicators and shows such a change."""
+
+    # The set's own fields, frozen with its indicators.
+    PROTECTED_FIELDS = ["name", "legal_basis"]
 
     name = models.CharField("nama", max_length=200, unique=True)
     legal_basis = models.CharField("dasar hukum", max_length=200, blank=True)
+
+    objects = IndicatorSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "set indikator"
@@ -45,8 +79,74 @@ class IndicatorSet(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            fields = self.PROTECTED_FIELDS
+            stored = IndicatorSet.objects.filter(pk=self.pk).values(*fields).first()
+            if stored and any(stored[f] != getattr(self, f) for f in fields):
+                self.ensure_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.ensure_editable()
+        return super().delete(*args, **kwargs)
+
+    def frozen_reason(self):
+        """Why this set can no longer change, in Indonesian; "" while it is editable."""
+        if self.pk is None:
+            return ""
+        cycle = freezing_cycles().filter(indicator_set=self).order_by("year", "period").first()
+        if cycle is not None:
+            return (
+                f"Set indikator ini dipakai oleh Lomba {cycle} yang sudah melewati tahap "
+                "Usulan; buat salinan untuk perubahan."
+            )
+        if Score.objects.filter(indicator__indicator_set=self).exists():
+            return "Set indikator ini sudah dipakai menilai; buat salinan untuk perubahan."
+        return ""
+
+    def ensure_editable(self):
+        reason = self.frozen_reason()
+        if reason:
+            raise IndicatorSetFrozen(reason, code="indicator_set_frozen")
+
+
+class IndicatorQuerySet(models.QuerySet):
+    """The bulk paths refuse a frozen set too (IndicatorSet.ensure_editable)."""
+
+    def ensure_sets_editable(self, extra_set_ids=()):
+        ids = set(extra_set_ids) | set(self.values_list("indicator_set_id", flat=True))
+        for indicator_set in IndicatorSet.objects.filter(pk__in=ids):
+            indicator_set.ensure_editable()
+
+    def update(self, **kwargs):
+        target = kwargs.get("indicator_set", kwargs.get("indicator_set_id"))
+        self.ensure_sets_editable([getattr(target, "pk", target)] if target else ())
+        return super().update(**kwargs)
+
+    def delete(self):
+        self.ensure_sets_editable()
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        self.none().ensure_sets_editable({o.indicator_set_id for o in objs})
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        stored = self.model._default_manager.filter(pk__in=[o.pk for o in objs])
+        stored.ensure_sets_editable({o.indicator_set_id for o in objs})
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class Indicator(models.Model):
+    # The one list of what an indicator says: frozen once its set is in use
+    # (IndicatorSet.ensure_editable), copied by indicators.copy_indicator_set and
+    # fingerprinted by the decree (awards/issuing.py, v2). A new field of meaning (e.g. a
+    # rubric text) is added here and is then protected, copied and fingerprinted.
+    CONTENT_FIELDS = ["code", "pillar", "order", "text"]
+
     indicator_set = models.ForeignKey(
         IndicatorSet,
         on_delete=models.PROTECT,
@@ -58,6 +158,8 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField("urutan")
     text = models.TextField("bunyi indikator")
 
+    objects = IndicatorQuerySet.as_manager()
+
     class Meta:
         ordering = ["indicator_set", "order"]
         verbose_name = "indikator"
@@ -68,6 +170,35 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.ensure_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        Indicator.objects.filter(pk=self.pk).ensure_sets_editable()
+        return super().delete(*args, **kwargs)
+
+    def _sets_touched(self):
+        """The sets this save would change: its set, and the stored one when it moves.
+        Empty when neither the set nor any of CONTENT_FIELDS changes."""
+        if self.pk is None:
+            return {self.indicator_set_id}
+        fields = ["indicator_set_id", *self.CONTENT_FIELDS]
+        stored = Indicator.objects.filter(pk=self.pk).values(*fields).first()
+        if stored is None:
+            return {self.indicator_set_id}
+        if all(stored[f] == getattr(self, f) for f in fields):
+            return set()
+        return {self.indicator_set_id, stored["indicator_set_id"]}
+
+    def ensure_editable(self):
+        for indicator_set in IndicatorSet.objects.filter(pk__in=self._sets_touched()):
+            indicator_set.ensure_editable()
+
+    def clean(self):
+        # The form's message; save() holds the same rule on every other path.
+        self.ensure_editable()
 
 
 class Cycle(models.Model):
@@ -82,6 +213,20 @@ class Cycle(models.Model):
         ARSIP = "ARSIP", "Arsip"
 
     STAGE_ORDER = [s.value for s in Stage]
+    # While a cycle is in these stages its indicator set may still change (IndicatorSet).
+    INDICATOR_SET_OPEN_STAGES = [Stage.PERSIAPAN, Stage.USULAN]
+    # The rules the decree rests on besides the scores, fingerprinted (awards/issuing.py v2).
+    RULE_FIELDS = [
+        "kecil_below",
+        "besar_above",
+        "prize_kecil",
+        "prize_sedang",
+        "prize_besar",
+        "pass_min_total_pct",
+        "pass_min_pillar_pct",
+        "kencana_consecutive_wins",
+        "kencana_min_total_pct",
+    ]
 
     year = models.PositiveSmallIntegerField("tahun")
     period = models.PositiveSmallIntegerField("periode", default=1)

@@ -19,6 +19,7 @@ from assessments.jobs import start_document_job
 from awards.forms import AwardPaymentForm, DecreeCreateForm, DecreeForm, MarkPaidForm
 from awards.issuing import (
     basis_changed,
+    basis_covers,
     create_correction,
     create_draft_decree,
     ensure_ready_to_finalise,
@@ -285,7 +286,7 @@ class DecreeAdmin(admin.ModelAdmin):
         if obj.status == Decree.Status.DRAFT:
             return "–"
         if basis_changed(obj):
-            return "BERUBAH: ada nilai atau keputusan yang berbeda dari saat SK difinalkan."
+            return f"BERUBAH: {basis_covers(obj)} berbeda dari saat SK difinalkan."
         return "Tidak berubah"
 
     @admin.display(description="berkas PDF final")

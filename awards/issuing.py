@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from assessments.models import Assessment, Cycle, Decision, Proposal, Score
+from assessments.models import Assessment, Cycle, Decision, Indicator, Proposal, Score
 from awards.models import Award, Decree
 from awards.terbilang import rupiah_figures, rupiah_legal, terbilang
 from rt_registry.models import SizeCategory
@@ -215,9 +215,18 @@ def format_score(total):
 
 
 # --- Fingerprint ---------------------------------------------------------------------
+#
+# A final decree records a SHA-256 over what it rests on and the version of the algorithm
+# (Decree.fingerprint_version); verification recomputes with that same version, so a
+# decree finalised under v1 keeps verifying. Never change a released version: add one.
+#   v1: the latest SENT sheets and the meeting's decisions.
+#   v2: v1 + the cycle's indicator set (Indicator.CONTENT_FIELDS, in order) and the
+#       cycle's rules (Cycle.RULE_FIELDS: size bands, prizes, pass rule, Kencana).
+
+CURRENT_FINGERPRINT_VERSION = 2
 
 
-def basis_payload(cycle):
+def basis_payload_v1(cycle):
     """What the decree rests on, canonically: the latest SENT sheet of every assessor for
     every decided proposal (winning and losing), and the meeting's decisions."""
     sheets = (
@@ -248,18 +257,64 @@ def basis_payload(cycle):
     }
 
 
-def compute_basis_fingerprint(cycle):
+def _canonical(value, field):
+    # Decimals as fixed text, for the same reason as the totals above.
+    if field.get_internal_type() == "DecimalField":
+        return f"{Decimal(value):.{field.decimal_places}f}"
+    return value
+
+
+def basis_payload_v2(cycle):
+    """v1 + the indicators the cycle is scored on and the cycle's rules, read fresh from
+    the database (not from a possibly stale `cycle` object)."""
+    fields = Indicator.CONTENT_FIELDS
+    indicators = (
+        Indicator.objects.filter(indicator_set__cycles=cycle)
+        .order_by("order", "code")
+        .values_list(*fields)
+    )
+    rules = Cycle.objects.filter(pk=cycle.pk).values_list(*Cycle.RULE_FIELDS).get()
+    return {
+        **basis_payload_v1(cycle),
+        "version": 2,
+        "indicators": [
+            [_canonical(v, Indicator._meta.get_field(f)) for f, v in zip(fields, row, strict=True)]
+            for row in indicators
+        ],
+        "rules": {
+            f: _canonical(v, Cycle._meta.get_field(f))
+            for f, v in zip(Cycle.RULE_FIELDS, rules, strict=True)
+        },
+    }
+
+
+BASIS_PAYLOADS = {1: basis_payload_v1, 2: basis_payload_v2}
+
+
+def compute_basis_fingerprint(cycle, *, version=CURRENT_FINGERPRINT_VERSION):
     payload = json.dumps(
-        basis_payload(cycle), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+        BASIS_PAYLOADS[version](cycle), ensure_ascii=False, separators=(",", ":"), sort_keys=True
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def recompute_basis_fingerprint(decree):
+    """The decree's fingerprint computed now, with the version it was finalised with."""
+    return compute_basis_fingerprint(decree.cycle, version=decree.fingerprint_version)
+
+
+def basis_covers(decree):
+    """What the decree's fingerprint covers, in words for the admin and verification pages."""
+    if decree.fingerprint_version >= 2:
+        return "lembar penilaian, keputusan rapat, indikator dan aturan periode lomba"
+    return "lembar penilaian dan keputusan rapat"
+
+
 def basis_changed(decree):
-    """True when a score or decision of the decree's cycle differs from what it rested on."""
+    """True when what the decree rests on (per its fingerprint version) has changed."""
     if not decree.basis_fingerprint:
         return False
-    return compute_basis_fingerprint(decree.cycle) != decree.basis_fingerprint
+    return recompute_basis_fingerprint(decree) != decree.basis_fingerprint
 
 
 # --- Draft decree --------------------------------------------------------------------
@@ -521,6 +576,7 @@ def finalise_decree(decree, *, by):
             if problems:
                 raise ValidationError(problems, code="does_not_reconcile")
         decree.cycle = cycle
+        decree.fingerprint_version = CURRENT_FINGERPRINT_VERSION
         decree.basis_fingerprint = compute_basis_fingerprint(cycle)
         decree.status = Decree.Status.FINAL
         decree.finalised_by = by

@@ -172,8 +172,11 @@ class Decree(models.Model):
     correction = models.CharField(
         "jenis koreksi", max_length=10, choices=Correction, blank=True, default=""
     )
-    # SHA-256 over the latest sent sheets and the decisions the decree rests on.
+    # SHA-256 over what the decree rests on (awards/issuing.py, "Fingerprint"), computed
+    # with the algorithm `fingerprint_version`. Decrees finalised before versions existed
+    # are v1 (migration); new ones get the current version from finalise_decree.
     basis_fingerprint = models.CharField("sidik dasar SK (SHA-256)", max_length=64, blank=True)
+    fingerprint_version = models.PositiveSmallIntegerField("versi sidik dasar SK", default=2)
     pdf = models.FileField("berkas PDF final", upload_to="sk/%Y/", blank=True)
     pdf_sha256 = models.CharField("SHA-256 PDF final", max_length=64, blank=True)
     verification_code = models.CharField(

@@ -348,11 +348,12 @@ def basis_fingerprints(decree, *, revoked):
     """The fingerprint recorded at finalising and the one recomputed now, so anyone can
     see both; basis_changed is None when it cannot be checked (revoked or not recorded)."""
     if revoked or not decree.basis_fingerprint:
-        return {"basis_changed": None, "basis_recorded": "", "basis_now": ""}
-    from awards.issuing import compute_basis_fingerprint
+        return {"basis_changed": None, "basis_recorded": "", "basis_now": "", "basis_covers": ""}
+    from awards.issuing import basis_covers, recompute_basis_fingerprint
 
-    now = compute_basis_fingerprint(decree.cycle)
+    now = recompute_basis_fingerprint(decree)
     return {
+        "basis_covers": basis_covers(decree),
         "basis_changed": now != decree.basis_fingerprint,
         "basis_recorded": decree.basis_fingerprint,
         "basis_now": now,

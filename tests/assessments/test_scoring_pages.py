@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -169,9 +170,9 @@ def test_user_without_assessor_role_gets_a_friendly_403(client, db):
 def test_sheet_shows_the_indicators_of_the_cycles_set_grouped_by_pillar(
     client, assessor, proposal, cycle
 ):
-    b1 = Indicator.objects.get(indicator_set=cycle.indicator_set, code="B1")
-    b1.text = "Teks B1 dari basis data, bukan dari template."
-    b1.save()
+    # The set is frozen in Penilaian (the model refuses): write the text straight to the table.
+    b1 = Indicator.objects.filter(indicator_set=cycle.indicator_set, code="B1")
+    QuerySet.update(b1, text="Teks B1 dari basis data, bukan dari template.")
     client.force_login(assessor)
     response = client.get(sheet_url(proposal))
     assert response.status_code == 200
