@@ -161,6 +161,26 @@ class Visitor:
         self.check(url)
 
 
+def regenerate_asks_first(page):
+    """«Buat ulang» asks through static/js/confirm.js (no inline onsubmit); «Batal» sends
+    nothing."""
+    decided = Cycle.objects.filter(awards__isnull=False).distinct().get()
+    page.goto(reverse("awards:certificate-list", args=[decided.pk]))
+    questions, posts = [], []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+
+    def record_post(request):
+        if request.method == "POST":
+            posts.append(request.url)
+
+    page.on("request", record_post)
+    page.locator("form[data-confirm] button").first.click()
+    page.wait_for_timeout(300)
+    page.remove_listener("request", record_post)
+    assert questions == ["Buat ulang piagam ini? Berkas dan SHA-256 lama diganti."]
+    assert posts == []
+
+
 def test_every_page_of_every_role_loads_without_csp_violation(browser_context):
     call_command("seed_demo", force=True, stdout=io.StringIO())
     browser_context.add_init_script(LISTENER)
@@ -183,6 +203,8 @@ def test_every_page_of_every_role_loads_without_csp_violation(browser_context):
             visitor.visit(url)
         for url in workflow_pages(username):
             visitor.visit(url, expect_status="any")
+        if username == ADMIN_DPMPPA:
+            regenerate_asks_first(page)
 
     # The assessor: the RT list, then a scoring sheet whose script runs under the policy.
     browser_context.clear_cookies()
