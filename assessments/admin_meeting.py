@@ -165,7 +165,7 @@ class DocumentJobAdmin(admin.ModelAdmin):
         "status",
         "progress",
         "total",
-        "file",
+        "file_link",
         "sha256",
         "error",
         "requested_by",
@@ -174,6 +174,15 @@ class DocumentJobAdmin(admin.ModelAdmin):
         "progress_page",
     ]
     fields = readonly_fields
+
+    # The admin would link the stored file under /media/, which nothing serves: the PDF
+    # leaves only through the scoped download view.
+    @admin.display(description="berkas")
+    def file_link(self, obj):
+        if not obj.file:
+            return "–"
+        url = reverse("assessments:document-download", args=[obj.pk])
+        return format_html('<a href="{}">Unduh PDF</a>', url)
 
     @admin.display(description="halaman kemajuan")
     def progress_page(self, obj):

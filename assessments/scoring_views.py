@@ -4,6 +4,7 @@ import functools
 import logging
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_permissions_policy.decorators import permissions_policy_override
 
 from assessments import proposals as proposal_workflow
 from assessments import scoring
@@ -34,6 +36,9 @@ DATABASE_DOWN_MESSAGE = (
 )
 # Left to right as the regulation says it: 2 baik, 1 sedang, 0 kurang.
 SCORE_CHOICES = [(2, "Baik"), (1, "Sedang"), (0, "Kurang")]
+# The sheet will take photos and the assessor's position on the spot (a later issue): this
+# page alone may ask for camera and geolocation; every other feature stays off as elsewhere.
+SCORING_SHEET_PERMISSIONS = {**settings.PERMISSIONS_POLICY, "camera": "self", "geolocation": "self"}
 
 
 def assessor_required(view):
@@ -139,6 +144,7 @@ def _not_assigned(request):
     )
 
 
+@permissions_policy_override(SCORING_SHEET_PERMISSIONS)
 @never_cache
 @assessor_required
 def scoring_sheet(request, proposal_id):

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Headers and exposure (§8): CSP and Permissions-Policy on every response.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -235,7 +238,7 @@ if TRUSTED_PROXY_COUNT < 0:
         "portal (0 tanpa proxy, 1 di belakang satu nginx)."
     )
 # A cache every worker process shares (the /verifikasi/ throttle counts in it): a table in
-# the database, created by the migration rt_registry 0005_shared_cache_table.
+# the database, created by the migration rt_registry 0006_shared_cache_table.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -250,6 +253,43 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_FAILURE_LIMIT = "rt_registry.throttling.login_failure_limit"
 # --- end §4 ---
+
+# --- Headers and exposure (§8) ------------------------------------------------------------
+# A strict Content-Security-Policy, enforced (not report-only) with DEBUG on and off: every
+# script and stylesheet is a vendored static file, no page has inline <script>, <style> or
+# style="" (admin and package templates that had them are overridden under templates/).
+# data: images are Bootstrap's own (the SVG icons inside bootstrap.min.css).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Powerful browser features are off on every page; the scoring sheet alone turns camera and
+# geolocation on for itself (assessments.scoring_views.SCORING_SHEET_PERMISSIONS).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+}
+# --- end of headers and exposure -----------------------------------------------------------
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

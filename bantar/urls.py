@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -25,7 +24,6 @@ urlpatterns = [
     path("", include("awards.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing serves MEDIA_ROOT, not even with DEBUG on: stored decrees, certificates and
+# berita acara leave only through their scoped download views, and import files waiting
+# for confirmation (also under MEDIA_ROOT) never leave at all.

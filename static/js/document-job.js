@@ -39,5 +39,7 @@
       .catch(function () { setTimeout(poll, 5000); });
   }
 
+  // The bar's first width comes from here: the Content-Security-Policy forbids style="".
+  $("job-bar").style.width = $("job-bar").dataset.percent + "%";
   if (root.dataset.status !== "DONE" && root.dataset.status !== "FAILED") setTimeout(poll, 1000);
 })();
