@@ -70,7 +70,9 @@ def draw_change(data, cycle):
             .filter(lambda t: t != total)
         )
         return row, {"total": new}
-    new = data.draw(st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and t != reason))
+    # Typed text: no control characters (PostgreSQL refuses NUL in a text column).
+    typed = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=40)
+    new = data.draw(typed.filter(lambda t: t.strip() and t != reason))
     return row, {"overrule_reason": new}
 
 
