@@ -232,19 +232,3 @@ def sort_rows(rows, *, by_total=True, descending=True):
     if not by_total:
         return rows
     return sorted(rows, key=lambda r: r.total, reverse=descending)
-
-
-def category_counts(rows, *, decided=False):
-    """{category value: number of rows passing} (or decided LULUS when decided=True)."""
-    from rt_registry.models import SizeCategory
-
-    counts = {c.value: 0 for c in SizeCategory}
-    for row in rows:
-        if decided:
-            decision = getattr(row.proposal, "decision", None)
-            ok = decision is not None and decision.outcome == "LULUS"
-        else:
-            ok = row.passes
-        if ok:
-            counts[row.proposal.size_category] += 1
-    return counts

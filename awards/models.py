@@ -228,10 +228,6 @@ class Decree(models.Model):
             raise DecreeFinal("SK yang sudah final tidak dapat dihapus.", code="decree_final")
         return super().delete(*args, **kwargs)
 
-    @property
-    def is_draft(self):
-        return self.status == self.Status.DRAFT
-
     def ensure_final_unchanged(self):
         """A final decree is never edited. The one change allowed is FINAL -> REVOKED,
         made by awards.issuing when a revoking decree is finalised."""

@@ -11,8 +11,7 @@ from num2words import num2words
 
 
 def _split(amount):
-    value = Decimal(str(amount)) if isinstance(amount, float) else Decimal(amount)
-    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    value = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if value < 0:
         raise ValueError("Jumlah uang tidak boleh negatif.")
     whole = int(value)

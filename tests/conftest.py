@@ -3,6 +3,7 @@ and Telanaipura; Kecamatan Kota Baru is outside every scoped persona's reach."""
 
 import os
 
+import hypothesis
 import pytest
 
 from rt_registry import roles
@@ -85,3 +86,9 @@ def immediate_tasks(settings):
     backend. Enqueueing happens on commit: wrap the call in
     `django_capture_on_commit_callbacks(execute=True)`."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+# Property tests (hypothesis): short runs, no timing deadline (the machine is shared) and
+# no example database written into the work tree. A test may lower max_examples.
+hypothesis.settings.register_profile("bantar", max_examples=150, deadline=None, database=None)
+hypothesis.settings.load_profile("bantar")

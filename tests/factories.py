@@ -17,6 +17,14 @@ def kecamatan_named(name):
     return Kecamatan.objects.get(name=name)
 
 
+def make_kecamatan(*, code, name):
+    return Kecamatan.objects.create(code=code, name=name)
+
+
+def make_kelurahan(*, kecamatan, code, name):
+    return Kelurahan.objects.create(kecamatan=kecamatan, code=code, name=name)
+
+
 def make_rt(*, kelurahan, number, kk_count=60, ketua_name="Ketua Uji", phone="", is_active=True):
     if isinstance(kelurahan, str):
         kelurahan = kelurahan_named(kelurahan)

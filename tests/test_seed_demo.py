@@ -166,11 +166,13 @@ def test_current_cycle_is_in_penilaian_with_work_for_penilai1(current):
 
 def test_current_cycle_sheets_keep_the_rules(current):
     sheets = Assessment.objects.filter(proposal__cycle=current)
-    for sheet in sheets.filter(status=Assessment.Status.SENT).prefetch_related("scores"):
-        assert len(sheet.scores.all()) == 21
-    drafts = sheets.filter(status=Assessment.Status.DRAFT, reopen_reason="")
-    for sheet in drafts.prefetch_related("scores"):
-        assert 0 < len(sheet.scores.all()) < 21  # half filled in
+    sent = list(sheets.filter(status=Assessment.Status.SENT).prefetch_related("scores"))
+    drafts = list(
+        sheets.filter(status=Assessment.Status.DRAFT, reopen_reason="").prefetch_related("scores")
+    )
+    assert sent and drafts  # the rules below are checked on real sheets
+    assert {len(sheet.scores.all()) for sheet in sent} == {21}
+    assert all(0 < len(sheet.scores.all()) < 21 for sheet in drafts)  # half filled in
     # Every sheet is by a member of the team its RT is assigned to.
     assert not sheets.exclude(proposal__team__memberships__user=F("assessor")).exists()
 
@@ -204,9 +206,13 @@ def test_officers_find_proposals_of_their_scope_in_the_current_cycle(current):
 
 
 def test_proposals_carry_the_snapshot_of_their_rt(current, past):
-    for proposal in Proposal.objects.filter(cycle__in=[current, past]).select_related(
-        "rt__kelurahan__kecamatan", "cycle"
-    ):
+    proposals = list(
+        Proposal.objects.filter(cycle__in=[current, past]).select_related(
+            "rt__kelurahan__kecamatan", "cycle"
+        )
+    )
+    assert {p.cycle_id for p in proposals} == {current.pk, past.pk}
+    for proposal in proposals:
         assert proposal.kk_count == proposal.rt.kk_count
         assert proposal.size_category == proposal.cycle.size_category(proposal.kk_count)
         assert proposal.kelurahan_name == proposal.rt.kelurahan.name
@@ -251,7 +257,9 @@ def test_past_cycle_scores_give_the_decisions_totals(past):
     ).values_list("assessment__proposal_id", "assessment_id", "value"):
         sums[proposal_id] += value
         sheets[proposal_id].add(sheet_id)
-    for decision in Decision.objects.filter(proposal__cycle=past):
+    decisions = list(Decision.objects.filter(proposal__cycle=past))
+    assert len(decisions) >= 100
+    for decision in decisions:
         expected = Decimal(sums[decision.proposal_id]) / len(sheets[decision.proposal_id])
         assert decision.total == expected.quantize(Decimal("0.001"))
     # One member declared a conflict of interest: that RT has four sheets, not five.
@@ -268,6 +276,7 @@ def test_rt05_buluran_kenali_won_in_the_besar_category(past):
 def test_past_awards_reconcile_with_the_decisions_and_some_are_paid(past):
     awards = Award.objects.filter(cycle=past)
     winners = Decision.objects.filter(proposal__cycle=past, outcome="LULUS")
+    assert awards.count() > 50
     assert set(awards.values_list("proposal_id", flat=True)) == set(
         winners.values_list("proposal_id", flat=True)
     )

@@ -207,6 +207,13 @@ def decisions_url(cycle):
     return reverse("assessments:decisions", args=[cycle.pk])
 
 
+def outcomes():
+    """{proposal id: (outcome, what the rule said, overrule reason)} as recorded."""
+    return {
+        d.proposal_id: (d.outcome, d.rule_passes, d.overrule_reason) for d in Decision.objects.all()
+    }
+
+
 def test_decision_page_saves_all_rows(client, meeting, proposals, admin_dpmppa):
     good, weak = proposals
     client.force_login(admin_dpmppa)
@@ -222,8 +229,10 @@ def test_decision_page_saves_all_rows(client, meeting, proposals, admin_dpmppa):
     )
 
     assert response.status_code == 302
-    assert Decision.objects.get(proposal=weak).overrule_reason.startswith("Peningkatan")
-    assert Decision.objects.count() == 2
+    assert outcomes() == {
+        good.pk: ("LULUS", True, ""),
+        weak.pk: ("LULUS", False, "Peningkatan nyata sejak kunjungan"),
+    }
 
 
 def test_decision_page_keeps_input_and_saves_nothing_on_error(
@@ -267,11 +276,12 @@ def test_decision_page_saves_only_the_posted_rows_and_keeps_filters(
 
 
 def test_decision_page_bulk_apply_rule(client, meeting, proposals, admin_dpmppa):
+    good, weak = proposals
     client.force_login(admin_dpmppa)
 
     client.post(decisions_url(meeting.cycle), {"apply_rule_all": "1"})
 
-    assert Decision.objects.count() == 2
+    assert outcomes() == {good.pk: ("LULUS", True, ""), weak.pk: ("TIDAK_LULUS", False, "")}
 
 
 def test_decision_page_read_only_outside_rekapitulasi(client, meeting, proposals, admin_dpmppa):

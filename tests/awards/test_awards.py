@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from assessments.models import Decision
-from awards.issuing import create_awards, lampiran_data, reconcile
+from awards.issuing import create_awards, lampiran_data, max_total, reconcile
 from awards.models import Award
 from tests import factories
 
@@ -179,6 +179,34 @@ def test_rt_without_a_full_run_or_high_score_stays_bantar(
     )
     (award,) = create_awards(cycle=cycle, by=admin_dpmppa)
     assert award.tier == "BANTAR"
+
+
+@pytest.mark.parametrize(
+    ("total", "tier"),
+    [
+        ("35.700", "KENCANA"),  # exactly 85 % of 42: the minimum itself qualifies
+        ("35.699", "BANTAR"),  # a thousandth below
+    ],
+)
+def test_kencana_minimum_total_is_inclusive(kencana_rt, admin_dpmppa, assessor, total, tier):
+    for year, period in [(2025, 1), (2025, 2), (2026, 1)]:
+        win_cycle(year=year, period=period, rt=kencana_rt, by=admin_dpmppa, assessor=assessor)
+    cycle = factories.make_decided_cycle(
+        year=2026, period=2, winners=[], assessor=assessor, by=admin_dpmppa
+    )
+    assert (cycle.kencana_min_total_pct, max_total(cycle)) == (Decimal("85"), 42)
+    proposal = factories.make_proposal(cycle=cycle, rt=kencana_rt, status="DIVERIFIKASI")
+    Decision.objects.create(
+        proposal=proposal,
+        rule_passes=True,
+        total=Decimal(total),
+        outcome="LULUS",
+        decided_by=admin_dpmppa,
+    )
+
+    (award,) = create_awards(cycle=cycle, by=admin_dpmppa)
+
+    assert award.tier == tier
 
 
 def test_lampiran_counts_and_totals_reconcile_to_the_rupiah(decided, admin_dpmppa):

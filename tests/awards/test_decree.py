@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from pypdf import PdfReader
 
 from assessments.jobs import start_document_job
@@ -89,11 +90,20 @@ def test_finalise_requires_number_and_date(draft, admin_dpmppa, number, decided_
 def test_finalise_refuses_a_number_already_used(draft, admin_dpmppa):
     other = factories.make_cycle(year=2024)
     factories.make_decree(cycle=other, number="12 TAHUN 2026", lock_cycle=False)
-    draft.decided_on = datetime.date(2026, 11, 20)
-    draft.number = "12 TAHUN 2026"
-    with pytest.raises(Exception):  # noqa: B017 - the form and the constraint both refuse
-        draft.save()
+    # The database's unique index would refuse the draft's save long before finalising;
+    # set it aside (the test's rollback restores it), as for a row written before the
+    # constraint existed, so that finalising's own check is the one that answers.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name('decree_unique_number')}")
+    ready(draft, number="12 TAHUN 2026")
+
+    with pytest.raises(ValidationError) as refused:
         finalise_decree(draft, by=admin_dpmppa)
+
+    assert refused.value.message_dict == {"number": ["Nomor 12 TAHUN 2026 sudah dipakai SK lain."]}
+    draft.refresh_from_db()
+    assert draft.status == "DRAFT" and not draft.pdf
+    assert not Cycle.objects.get(pk=draft.cycle_id).is_locked
 
 
 def test_finalise_stores_pdf_fingerprint_and_locks_the_cycle(draft, admin_dpmppa, cycle):

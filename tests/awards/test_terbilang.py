@@ -65,3 +65,18 @@ def test_rupiah_figures_use_dots_and_comma_sen():
 def test_rupiah_legal_form_of_the_dictums():
     assert rupiah_legal(Decimal("10000000.00")) == "Rp10.000.000,00 (sepuluh juta rupiah)"
     assert rupiah_legal(5000000) == "Rp5.000.000,00 (lima juta rupiah)"
+
+
+@pytest.mark.parametrize(
+    ("amount", "words", "figures"),
+    [
+        # Half a sen rounds up, as the cashier does: not down, not to the even sen.
+        (Decimal("1500.505"), "seribu lima ratus rupiah lima puluh satu sen", "Rp1.500,51"),
+        (Decimal("1500.515"), "seribu lima ratus rupiah lima puluh dua sen", "Rp1.500,52"),
+        (Decimal("1500.504"), "seribu lima ratus rupiah lima puluh sen", "Rp1.500,50"),
+        (Decimal("0.995"), "satu rupiah", "Rp1,00"),
+    ],
+)
+def test_amounts_round_half_a_sen_up(amount, words, figures):
+    assert terbilang(amount) == words
+    assert rupiah_figures(amount) == figures

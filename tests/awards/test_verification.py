@@ -1,5 +1,7 @@
 """Public verification: /verifikasi/ and /verifikasi/<code> for certificates and decrees."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends import locmem
@@ -110,20 +112,37 @@ def test_form_page_opens_without_login(client):
     assert 'name="kode"' in response.content.decode()
 
 
+def finalise_behind_the_scenes(decree):
+    """The same decree row made final, so a test can show its draft status was the reason."""
+    Decree.objects.filter(pk=decree.pk).update(
+        status="FINAL", number="188 TAHUN 2024", decided_on=datetime.date(2024, 8, 19)
+    )
+
+
 def test_draft_decree_is_not_verifiable(client, cycle):
     decree = factories.make_decree(cycle=cycle, status="DRAFT")
 
-    response = client.get(verify_url(decree.verification_code))
+    draft = client.get(verify_url(decree.verification_code))
+    finalise_behind_the_scenes(decree)
+    final = client.get(verify_url(decree.verification_code))
 
-    assert response.status_code == 404
+    assert draft.status_code == 404
+    assert "Kode tidak ditemukan" in draft.content.decode()
+    assert final.status_code == 200
+    assert "SK terdaftar dan berlaku" in final.content.decode()
 
 
 def test_certificate_of_a_cycle_with_only_a_draft_decree_is_not_verifiable(client, cycle, award):
-    factories.make_decree(cycle=cycle, status="DRAFT")
+    decree = factories.make_decree(cycle=cycle, status="DRAFT")
 
-    response = client.get(verify_url(award.certificate_code))
+    draft = client.get(verify_url(award.certificate_code))
+    finalise_behind_the_scenes(decree)
+    final = client.get(verify_url(award.certificate_code))
 
-    assert response.status_code == 404
+    assert draft.status_code == 404
+    assert "Kode tidak ditemukan" in draft.content.decode()
+    assert final.status_code == 200
+    assert "Piagam terdaftar dan berlaku" in final.content.decode()
 
 
 def test_decree_page_shows_number_date_count_total_and_sha(client, cycle, award):
@@ -312,8 +331,12 @@ def test_amended_decree_still_stands_but_names_its_amendment(client, cycle, awar
 def test_decree_without_amendment_carries_no_amendment_notice(client, cycle, award):
     old = factories.make_decree(cycle=cycle, number="188 TAHUN 2024")
 
-    html = client.get(verify_url(old.verification_code)).content.decode()
+    response = client.get(verify_url(old.verification_code))
 
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "SK terdaftar dan berlaku" in html
+    assert 'id="decree-number">188 TAHUN 2024<' in html
     assert "SK ini telah diubah" not in html
 
 

@@ -17,8 +17,13 @@ CSV, XLSX = "0", "1"  # positions in RTAdmin.export_formats
 
 
 def export_csv(client, params=""):
-    response = client.post(EXPORT_URL + params, {"format": CSV})
+    return export_csv_of(client, {"format": CSV}, params)
+
+
+def export_csv_of(client, data, params=""):
+    response = client.post(EXPORT_URL + params, data)
     assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
@@ -126,7 +131,18 @@ def test_export_follows_the_list_filter_but_never_leaves_scope(
 
 
 @pytest.mark.django_db
-def test_export_of_selected_rows_ignores_ids_outside_scope(
+def test_export_of_selected_rows_exports_exactly_those_rows(client, kelurahan_officer):
+    chosen = [factories.make_rt(kelurahan="Buluran Kenali", number=n) for n in (1, 7)]
+    factories.make_rt(kelurahan="Buluran Kenali", number=3)  # in scope, not ticked
+    client.force_login(kelurahan_officer)
+
+    rows = export_csv_of(client, {"format": CSV, "export_items": [rt.pk for rt in chosen]})
+
+    assert [(r[1], r[2]) for r in rows[1:]] == [("Buluran Kenali", "1"), ("Buluran Kenali", "7")]
+
+
+@pytest.mark.django_db
+def test_export_of_selected_rows_refuses_ids_outside_scope(
     client, kelurahan_officer, rt_in_scope, rt_out_of_scope
 ):
     client.force_login(kelurahan_officer)
@@ -136,8 +152,13 @@ def test_export_of_selected_rows_ignores_ids_outside_scope(
         {"format": CSV, "export_items": [rt_in_scope.pk, rt_out_of_scope.pk]},
     )
 
-    text = response.content.decode("utf-8-sig")
-    assert "Kenali Asam" not in text
+    # No file: the form comes back saying the forged row is not one of the choices.
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert f"{rt_out_of_scope.pk} bukan salah satu dari pilihan yang tersedia" in (
+        response.content.decode()
+    )
+    assert "Kenali Asam" not in response.content.decode()
 
 
 @pytest.mark.django_db
