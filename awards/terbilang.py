@@ -3,8 +3,14 @@
 num2words (lang="id") spells whole numbers correctly ("seribu", "seratus", "satu juta",
 "sebelas", "satu miliar"), but reads a Decimal such as Decimal("7500000.00") from the
 database as "... koma nol nol". So the amount is split into whole rupiah and sen here
-and only integers ever reach num2words."""
+and only integers ever reach num2words.
 
+num2words also writes "satu ribu" when exactly one thousand follows a larger scale word
+(1.001.000 -> "satu juta satu ribu"); Indonesian says "satu juta seribu". A thousands group
+of one after juta/miliar/triliun is corrected here; "dua puluh satu ribu" (21.000) and
+"seratus satu ribu" (101.000) stay as they are."""
+
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from num2words import num2words
@@ -19,9 +25,12 @@ def _split(amount):
     return whole, sen
 
 
+_ONE_THOUSAND_AFTER_SCALE = re.compile(r"\b(juta|miliar|triliun) satu ribu\b")
+
+
 def number_in_words(number):
-    """A whole number in words: 1000 -> "seribu"."""
-    return num2words(int(number), lang="id")
+    """A whole number in words: 1000 -> "seribu", 1001000 -> "satu juta seribu"."""
+    return _ONE_THOUSAND_AFTER_SCALE.sub(r"\1 seribu", num2words(int(number), lang="id"))
 
 
 def terbilang(amount):

@@ -128,10 +128,8 @@ def test_rupiah_figures_read_back_to_the_amount(amount):
     assert len(sen_digits) == 2 and int(sen_digits) == sen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="num2words writes 'satu ribu' after juta/miliar/triliun; Indonesian says "
-    "'seribu' (1.001.000 = 'satu juta seribu'). Not yet fixed in awards/terbilang.py.",
-)
 def test_a_thousand_after_a_million_is_seribu():
     assert terbilang(1_001_000) == "satu juta seribu rupiah"
+    assert terbilang(1_001_001_000) == "satu miliar satu juta seribu rupiah"
+    assert terbilang(21_000) == "dua puluh satu ribu rupiah"
+    assert terbilang(101_000) == "seratus satu ribu rupiah"
