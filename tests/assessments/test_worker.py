@@ -7,7 +7,7 @@ import logging
 
 import pytest
 from django.core.management import call_command
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
@@ -26,11 +26,23 @@ def db_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+# Tests that run the worker loop use real autocommit, as the worker does in production:
+# inside a test transaction, closing a connection would leave it unusable.
+# serialized_rollback: the flush after a transactional test would drop migrated data.
+worker_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
 def no_sleep(monkeypatch):
-    """The worker's waits, recorded instead of slept."""
+    """The worker's waits, recorded instead of slept; a loop that spins fails the test."""
     slept = []
-    monkeypatch.setattr(worker.BantarWorker, "sleep", lambda self, seconds: slept.append(seconds))
+
+    def record(self, seconds):
+        slept.append(seconds)
+        if len(slept) > 50:
+            raise RuntimeError("the worker keeps failing: " + repr(slept[-3:]))
+
+    monkeypatch.setattr(worker.BantarWorker, "sleep", record)
     return slept
 
 
@@ -82,6 +94,7 @@ def fail_first_calls(monkeypatch, owner, name, times, error):
         InterfaceError("connection already closed"),
     ],
 )
+@worker_db
 def test_worker_survives_database_errors_and_completes_the_job(
     renderers,
     db_tasks,
@@ -107,6 +120,7 @@ def test_worker_survives_database_errors_and_completes_the_job(
     assert sum("Database unavailable" in r.getMessage() for r in caplog.records) == 3
 
 
+@worker_db
 def test_library_worker_dies_on_the_same_error(
     renderers,
     db_tasks,
@@ -123,6 +137,7 @@ def test_library_worker_dies_on_the_same_error(
         call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 
+@worker_db
 def test_worker_survives_a_failed_heartbeat(
     renderers,
     db_tasks,
@@ -141,6 +156,7 @@ def test_worker_survives_a_failed_heartbeat(
     assert no_sleep[:2] == [1.0, 2.0]
 
 
+@worker_db
 def test_worker_records_its_heartbeat_and_its_id_on_the_job(
     renderers,
     db_tasks,
@@ -174,6 +190,7 @@ def test_heartbeat_thread_beats_while_a_task_runs(admin_dpmppa, monkeypatch):
     assert set(beats) == {"w-long"}
 
 
+@worker_db
 def test_job_left_running_by_a_dead_worker_is_failed_on_start(
     renderers,
     db_tasks,
@@ -194,6 +211,7 @@ def test_job_left_running_by_a_dead_worker_is_failed_on_start(
     assert job.finished_at is not None
 
 
+@worker_db
 def test_job_of_a_live_worker_is_left_running(
     renderers,
     db_tasks,
@@ -237,6 +255,7 @@ def test_task_row_of_a_dead_worker_is_failed(db_tasks, admin_dpmppa, monkeypatch
     assert "worker running this task stopped" in row.traceback
 
 
+@worker_db
 def test_abandoned_job_page_offers_remake_which_makes_the_document(
     renderers,
     db_tasks,
@@ -352,14 +371,15 @@ def test_queued_job_page_is_quiet_while_the_worker_beats(client, admin_dpmppa):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="hanya untuk PostgreSQL")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@worker_db
 def test_worker_completes_a_job_after_its_connection_is_terminated(
     renderers,
     db_tasks,
     no_sleep,
     monkeypatch,
 ):
-    """A real cut connection: the worker's backend is terminated, as a restart does."""
+    """A restart as the worker sees it: its backend is terminated, then the server
+    refuses connections for a while (django_tasks_db's db_worker dies right there)."""
     import psycopg2
 
     from tests import factories
@@ -370,22 +390,26 @@ def test_worker_completes_a_job_after_its_connection_is_terminated(
     original = worker.BantarWorker.run_task
     cut = []
 
-    def run_task_then_cut(self, db_task_result):
+    def run_task_then_restart(self, db_task_result):
         original(self, db_task_result)
-        if not cut:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                cut.append(cursor.fetchone()[0])
-            other = psycopg2.connect(**connection.get_connection_params())
-            other.autocommit = True
-            other.cursor().execute("SELECT pg_terminate_backend(%s)", [cut[0]])
-            other.close()
+        if cut:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            cut.append(cursor.fetchone()[0])
+        other = psycopg2.connect(**connection.get_connection_params())
+        other.autocommit = True
+        other.cursor().execute("SELECT pg_terminate_backend(%s)", [cut[0]])
+        other.close()
+        refused = psycopg2.OperationalError("the database system is starting up")
+        wrapper = type(connections["default"])
+        fail_first_calls(monkeypatch, wrapper, "get_new_connection", 2, refused)
 
-    monkeypatch.setattr(worker.BantarWorker, "run_task", run_task_then_cut)
+    monkeypatch.setattr(worker.BantarWorker, "run_task", run_task_then_restart)
 
     run_worker()
 
     assert cut
     assert DocumentJob.objects.get(pk=first.pk).status == DocumentJob.Status.DONE
     assert DocumentJob.objects.get(pk=second.pk).status == DocumentJob.Status.DONE
-    assert no_sleep  # it backed off at least once after the cut
+    assert no_sleep[:2] == [1.0, 2.0]  # refused twice, then reconnected
