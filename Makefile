@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(PY) manage.py seed_demo
 	@echo "Portal: http://127.0.0.1:8000  (login demo: lihat README.md)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) manage.py db_worker --queue-name default --no-reload & \
+	  $(PY) manage.py bantar_worker --queue-name default --no-reload & \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 # Tests run with DEBUG off, so the settings ask for what production asks for (see README).

@@ -1,16 +1,18 @@
-"""Progress page, status and download of background documents (assessments/jobs.py).
-Only the requester or an Admin DPMPPA sees a job; anyone else gets a 404."""
+"""Progress page, status, "Buat ulang" and download of background documents
+(assessments/jobs.py). Only the requester or an Admin DPMPPA sees a job (or remakes it);
+anyone else gets a 404."""
 
-import datetime
 import os
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from assessments.jobs import KIND_LABELS
+from assessments.jobs import KIND_LABELS, remake_document_job, worker_down_message, worker_state
 from assessments.models import DocumentJob
 from rt_registry.roles import is_admin_dpmppa
 from stored_files.views import stored_file_download
@@ -23,28 +25,26 @@ def get_job_for_user(request, job_id):
     return job
 
 
-# A job still waiting or running after this long has lost its worker (stopped, restarted).
-STALE_AFTER = datetime.timedelta(minutes=30)
+STALE_MESSAGE = (
+    "Dokumen belum selesai 30 menit setelah mulai dibuat; proses pembuat dokumen mungkin "
+    "berhenti. Klik Buat ulang, atau hubungi admin TI bila terulang."
+)
 
 
 def job_state(job):
     done = job.status == DocumentJob.Status.DONE
-    unfinished = job.status in (DocumentJob.Status.QUEUED, DocumentJob.Status.RUNNING)
-    stale = unfinished and timezone.now() - job.created_at > STALE_AFTER
+    error = job.error or (STALE_MESSAGE if job.is_stale() else "")
+    if not error and job.status == DocumentJob.Status.QUEUED:
+        error = worker_down_message(worker_state())
     return {
         "status": job.status,
         "status_label": job.get_status_display(),
         "progress": job.progress,
         "total": job.total,
         "percent": 100 if done else (int(job.progress * 100 / job.total) if job.total else 0),
-        "error": job.error
-        or (
-            "Dokumen belum selesai setelah 30 menit; pekerja latar (db_worker) mungkin "
-            "berhenti. Buat ulang dokumen, atau minta admin sistem memeriksa pekerja latar."
-            if stale
-            else ""
-        ),
+        "error": error,
         "download_url": reverse("assessments:document-download", args=[job.pk]) if done else "",
+        "can_remake": job.can_be_remade(),
     }
 
 
@@ -63,6 +63,18 @@ def document_job_status(request, job_id):
     if not request.user.is_authenticated:
         return JsonResponse({"error": "Sesi berakhir, silakan masuk lagi."}, status=401)
     return JsonResponse(job_state(get_job_for_user(request, job_id)))
+
+
+@login_required
+@require_POST
+def document_remake(request, job_id):
+    job = get_job_for_user(request, job_id)
+    try:
+        new_job = remake_document_job(job, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessments:document-job", job.pk)
+    return redirect("assessments:document-job", new_job.pk)
 
 
 @login_required

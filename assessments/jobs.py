@@ -5,9 +5,14 @@
 
 The web request only creates a `DocumentJob` and enqueues `tasks.render_document` (after
 the transaction commits, so the worker always finds the row). The worker
-(`manage.py db_worker`) runs the renderer named in RENDERERS for the job's kind; the
-file and its SHA-256 are stored only when the renderer returns, a failure leaves status
-FAILED with the error text and no file.
+(`manage.py bantar_worker`, assessments/worker.py) runs the renderer named in RENDERERS
+for the job's kind; the file and its SHA-256 are stored only when the renderer returns, a
+failure leaves status FAILED with the error text and no file.
+
+A worker that dies mid-job (killed, database gone) leaves the job RUNNING; the next
+worker loop fails it with ABANDONED_MESSAGE (`fail_abandoned_jobs`), and the progress
+page offers "Buat ulang" (`remake_document_job`). `worker_state()` tells /healthz, the
+work panel and the progress page whether any worker beats at all.
 
 Adding a renderer (awards: "decree", "certificates"):
 1. Write `render_<x>_job(job) -> (filename, pdf_bytes)` in your module. Read what you
@@ -22,16 +27,18 @@ Tests: the fixture `immediate_tasks` (tests/conftest.py) runs tasks synchronousl
 the call in `django_capture_on_commit_callbacks(execute=True)`.
 """
 
+import datetime
 import logging
 import os
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.module_loading import import_string
 
-from assessments.models import DocumentJob
+from assessments.models import DocumentJob, WorkerHeartbeat
 from assessments.pdf import sha256_hex
 
 logger = logging.getLogger(__name__)
@@ -69,7 +76,17 @@ def job_progress(job, done, total):
     DocumentJob.objects.filter(pk=job.pk).update(progress=done, total=total)
 
 
-def run_document_job(job_id):
+def remake_document_job(job, *, by) -> DocumentJob:
+    """ "Buat ulang": a fresh job for the same document; the old one is left as it is."""
+    if not job.can_be_remade():
+        raise ValidationError(
+            "Dokumen ini tidak perlu dibuat ulang: sudah selesai atau masih dikerjakan.",
+            code="not_remakeable",
+        )
+    return start_document_job(kind=job.kind, subject=job.subject, by=by)
+
+
+def run_document_job(job_id, *, worker_id=""):
     """What the worker does for one job (tasks.render_document)."""
     job = DocumentJob.objects.filter(pk=job_id, status=DocumentJob.Status.QUEUED).first()
     if job is None:
@@ -77,7 +94,9 @@ def run_document_job(job_id):
         logger.info("Document job %s is not queued; skipped.", job_id)
         return
     job.status = DocumentJob.Status.RUNNING
-    job.save(update_fields=["status"])
+    job.started_at = timezone.now()
+    job.worker_id = worker_id
+    job.save(update_fields=["status", "started_at", "worker_id"])
     try:
         renderer = import_string(RENDERERS[job.kind])
         filename, data = renderer(job)
@@ -102,3 +121,74 @@ def error_text(exc):
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return f"Terjadi kesalahan saat membuat dokumen ({type(exc).__name__}: {exc})."
+
+
+# Shown on the progress page of a job whose worker died while rendering it.
+ABANDONED_MESSAGE = (
+    "Proses pembuat dokumen berhenti di tengah jalan (pekerja latar mati atau dimulai "
+    "ulang), jadi dokumen ini tidak selesai. Silakan klik Buat ulang."
+)
+
+# A worker that has not beaten for this long is dead; it beats every few seconds.
+WORKER_ALIVE_WITHIN = datetime.timedelta(seconds=30)
+
+# A queued job younger than this is not yet "waiting" for /healthz: the worker polls.
+JOB_WAIT_GRACE = datetime.timedelta(seconds=60)
+
+
+def fail_abandoned_jobs(*, current_worker_id):
+    """Fail RUNNING jobs whose worker no longer beats, and those of the calling worker
+    (it calls this between tasks, so none of its own is really running). Returns how many."""
+    alive = other_live_worker_ids(current_worker_id)
+    count = (
+        DocumentJob.objects.filter(status=DocumentJob.Status.RUNNING)
+        .exclude(worker_id__in=alive)
+        .update(
+            status=DocumentJob.Status.FAILED,
+            error=ABANDONED_MESSAGE,
+            finished_at=timezone.now(),
+        )
+    )
+    if count:
+        logger.warning("Failed %d document job(s) left running by a dead worker.", count)
+    return count
+
+
+def other_live_worker_ids(current_worker_id):
+    ids = WorkerHeartbeat.objects.alive(within=WORKER_ALIVE_WITHIN).values_list(
+        "worker_id", flat=True
+    )
+    return set(ids) - {current_worker_id}
+
+
+def worker_state():
+    """{"status": "ok" | "silent" | "never", "last_seen": datetime | None,
+    "jobs_waiting": n}: is any worker beating, and how many jobs wait past the grace."""
+    last = WorkerHeartbeat.objects.values_list("last_seen", flat=True).first()
+    now = timezone.now()
+    if last is None:
+        status = "never"
+    elif now - last > datetime.timedelta(seconds=settings.WORKER_SILENT_AFTER):
+        status = "silent"
+    else:
+        status = "ok"
+    waiting = DocumentJob.objects.filter(
+        status=DocumentJob.Status.QUEUED, created_at__lt=now - JOB_WAIT_GRACE
+    ).count()
+    return {"status": status, "last_seen": last, "jobs_waiting": waiting}
+
+
+def worker_down_message(state):
+    """The plain words for "no worker is making PDFs", or "" while one is (one meaning:
+    used by the progress page and the work panel)."""
+    if state["status"] == "ok":
+        return ""
+    since = (
+        f" sejak {formats.date_format(timezone.localtime(state['last_seen']), 'j F Y, H:i')} WIB"
+        if state["last_seen"]
+        else ""
+    )
+    return (
+        f"Pembuat dokumen (worker) tidak berjalan{since}: dokumen PDF tidak akan dibuat. "
+        "Hubungi admin TI."
+    )

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from rt_registry.models import (
@@ -638,6 +640,11 @@ class DocumentJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a worker picks the job up: staleness counts from here, not from creation.
+    started_at = models.DateTimeField(null=True, blank=True)
+    # The worker process rendering it (WorkerHeartbeat.worker_id): a RUNNING job whose
+    # worker no longer beats was abandoned (jobs.fail_abandoned_jobs).
+    worker_id = models.CharField(max_length=64, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -645,5 +652,47 @@ class DocumentJob(models.Model):
         verbose_name = "pembuatan dokumen"
         verbose_name_plural = "pembuatan dokumen"
 
+    # A job still unfinished this long after its start has lost its worker.
+    STALE_AFTER = datetime.timedelta(minutes=30)
+
     def __str__(self):
         return f"{self.kind} {self.subject} ({self.get_status_display()})"
+
+    def is_stale(self):
+        return (
+            self.status == self.Status.RUNNING
+            and self.started_at is not None
+            and timezone.now() - self.started_at > self.STALE_AFTER
+        )
+
+    def can_be_remade(self):
+        """A failed or stale job may be made again ("Buat ulang"); a done one never."""
+        return self.status == self.Status.FAILED or self.is_stale()
+
+
+class WorkerHeartbeatQuerySet(models.QuerySet):
+    def alive(self, *, within):
+        """Workers that beat within the last `within` (a timedelta)."""
+        return self.filter(last_seen__gte=timezone.now() - within)
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per background worker process (`manage.py bantar_worker`), touched every
+    few seconds while it runs, even during a long job. /healthz, the work panel and the
+    progress page read it to say whether PDFs are being made at all."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    objects = WorkerHeartbeatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = "denyut pekerja latar"
+        verbose_name_plural = "denyut pekerja latar"
+
+    def __str__(self):
+        return f"{self.hostname}:{self.pid} ({self.worker_id})"

@@ -1,11 +1,13 @@
-"""Background tasks (django-tasks; worker: `manage.py db_worker`). Arguments must be
+"""Background tasks (django-tasks; worker: `manage.py bantar_worker`). Arguments must be
 JSON: pass ids, never model instances. See assessments/jobs.py for document jobs."""
 
 from django_tasks import task
 
 
-@task()
-def render_document(job_id: int):
+@task(takes_context=True)
+def render_document(context, job_id: int):
     from assessments.jobs import run_document_job
 
-    run_document_job(job_id)
+    # The worker's id goes on the job, so a job left by a dead worker can be told apart.
+    worker_ids = context.task_result.worker_ids
+    run_document_job(job_id, worker_id=worker_ids[-1] if worker_ids else "")

@@ -27,5 +27,6 @@ urlpatterns = [
     # Background documents (job_views.py): progress, status JSON, download.
     path("dokumen/<int:job_id>/", job_views.document_job, name="document-job"),
     path("dokumen/<int:job_id>/status", job_views.document_job_status, name="document-status"),
+    path("dokumen/<int:job_id>/buat-ulang", job_views.document_remake, name="document-remake"),
     path("dokumen/<int:job_id>/unduh", job_views.document_download, name="document-download"),
 ]

@@ -297,13 +297,17 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 
 # Background work (long PDFs): django-tasks with its database backend; the worker is
-# `python manage.py db_worker`, started by `make run` and in CI.
+# `python manage.py bantar_worker`, started by `make run` and in CI.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
+
+# --- Worker health (§2): seconds without a worker heartbeat before /healthz, the work
+# panel and the progress page say the worker is not running (503 while jobs wait).
+WORKER_SILENT_AFTER = int(os.environ.get("WORKER_SILENT_AFTER", "180"))
 
 LOGGING = {
     "version": 1,

@@ -4,18 +4,32 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
+from assessments.jobs import worker_state
 from rt_registry import roles
 
 
 @never_cache
 def healthz(request):
+    """Database and background worker, as JSON for the load balancer and monitoring.
+    503 when the database does not answer, or when documents wait and no worker beats."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
         return JsonResponse({"status": "error", "database": "tidak terjangkau"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    worker = worker_state()
+    stuck = worker["jobs_waiting"] and worker["status"] != "ok"
+    body = {
+        "status": "error" if stuck else "ok",
+        "database": "ok",
+        "worker": {
+            "status": worker["status"],
+            "last_seen": worker["last_seen"].isoformat() if worker["last_seen"] else None,
+            "jobs_waiting": worker["jobs_waiting"],
+        },
+    }
+    return JsonResponse(body, status=503 if stuck else 200)
 
 
 @login_required

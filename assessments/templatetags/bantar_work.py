@@ -4,6 +4,7 @@ so an officer's first screen says what to do next. A fixed number of queries."""
 from django import template
 from django.db.models import Count, Q
 
+from assessments.jobs import worker_down_message, worker_state
 from assessments.models import Assessment, Cycle, Proposal
 from rt_registry import roles
 
@@ -50,6 +51,7 @@ def work_panel(user):
         )
     return {
         "rows": rows,
+        "worker_message": worker_down_message(worker_state()),
         "is_admin": roles.is_admin_dpmppa(user),
         "is_kecamatan": roles.is_kecamatan_officer(user),
         "is_kelurahan": roles.is_kelurahan_officer(user),

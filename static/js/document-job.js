@@ -16,6 +16,7 @@
     bar.classList.toggle("bg-danger", state.status === "FAILED");
     $("job-error").textContent = state.error || "";
     $("job-error").classList.toggle("d-none", !state.error);
+    $("job-remake").classList.toggle("d-none", !state.can_remake);
     if (state.download_url) {
       $("job-download").href = state.download_url;
       $("job-download").classList.remove("d-none");

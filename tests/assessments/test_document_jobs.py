@@ -234,19 +234,38 @@ def test_pdf_a3b_variant_is_marked():
     assert b'pdfaid:conformance="B"' in xmp
 
 
-def test_job_left_running_long_ago_tells_the_user(client, admin_dpmppa):
+def test_job_running_long_after_its_start_tells_the_user_to_remake(client, admin_dpmppa):
     job = DocumentJob.objects.create(
         kind="uji", subject="uji:1", requested_by=admin_dpmppa, status="RUNNING"
     )
     DocumentJob.objects.filter(pk=job.pk).update(
-        created_at=timezone.now() - datetime.timedelta(hours=2)
+        started_at=timezone.now() - datetime.timedelta(minutes=31)
     )
     client.force_login(admin_dpmppa)
 
     state = client.get(reverse("assessments:document-status", args=[job.pk])).json()
 
-    assert "db_worker" in state["error"]
+    assert "30 menit setelah mulai dibuat" in state["error"]
+    assert "Buat ulang" in state["error"]
+    assert state["can_remake"] is True
     assert state["status"] == "RUNNING"
+
+
+def test_staleness_counts_from_start_not_creation(client, admin_dpmppa):
+    job = DocumentJob.objects.create(
+        kind="uji", subject="uji:1", requested_by=admin_dpmppa, status="RUNNING"
+    )
+    # Waited two hours in the queue, picked up 29 minutes ago: still working, not stale.
+    DocumentJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2),
+        started_at=timezone.now() - datetime.timedelta(minutes=29),
+    )
+    client.force_login(admin_dpmppa)
+
+    state = client.get(reverse("assessments:document-status", args=[job.pk])).json()
+
+    assert state["error"] == ""
+    assert state["can_remake"] is False
 
 
 def test_print_css_pages_a4_f4_and_landscape_annex():

@@ -1,8 +1,12 @@
 """The "Tugas Anda" panel on the admin index: each role's open work, scoped, flat queries."""
 
+import datetime
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from assessments.models import WorkerHeartbeat
 from tests import factories
 
 
@@ -58,3 +62,29 @@ def test_work_panel_queries_do_not_grow_with_proposals(client, admin_dpmppa):
         rt = factories.make_rt(kelurahan="Telanaipura", number=number)
         factories.make_proposal(cycle=cycle, rt=rt)
     assert count_queries() == small
+
+
+def test_work_panel_says_when_the_worker_is_silent(client, kecamatan_officer):
+    seen = timezone.make_aware(datetime.datetime(2026, 11, 29, 9, 15))
+    WorkerHeartbeat.objects.create(
+        worker_id="w1", hostname="host", pid=1, started_at=seen, last_seen=seen
+    )
+
+    html = _index(client, kecamatan_officer)
+
+    assert (
+        "Pembuat dokumen (worker) tidak berjalan sejak 29 November 2026, 09:15 WIB: "
+        "dokumen PDF tidak akan dibuat. Hubungi admin TI."
+    ) in html
+
+
+def test_work_panel_is_quiet_while_the_worker_beats(client, admin_dpmppa):
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="w1", hostname="host", pid=1, started_at=now, last_seen=now
+    )
+
+    html = _index(client, admin_dpmppa)
+
+    assert "Tugas Anda" in html
+    assert "tidak berjalan" not in html
