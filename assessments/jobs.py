@@ -76,12 +76,23 @@ def job_progress(job, done, total):
     DocumentJob.objects.filter(pk=job.pk).update(progress=done, total=total)
 
 
+# Kinds whose job changes records, not only draws them: remaking one asks again for the
+# permission its start needed (the requester may have lost it since).
+REMAKE_PERMISSIONS = {"decree-final": "awards.change_decree"}
+
+
 def remake_document_job(job, *, by) -> DocumentJob:
     """ "Buat ulang": a fresh job for the same document; the old one is left as it is."""
     if not job.can_be_remade():
         raise ValidationError(
             "Dokumen ini tidak perlu dibuat ulang: sudah selesai atau masih dikerjakan.",
             code="not_remakeable",
+        )
+    permission = REMAKE_PERMISSIONS.get(job.kind)
+    if permission and not by.has_perm(permission):
+        raise ValidationError(
+            "Anda tidak berhak menetapkan SK. Minta Admin DPMPPA membuat ulang dokumen ini.",
+            code="not_permitted",
         )
     return start_document_job(kind=job.kind, subject=job.subject, by=by)
 

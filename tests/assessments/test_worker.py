@@ -347,6 +347,20 @@ def test_requester_may_remake_own_failed_job(
     assert new_job.requested_by == kecamatan_officer
 
 
+def test_finalising_job_is_remade_only_by_someone_who_may_still_finalise(client, kecamatan_officer):
+    # A kecamatan officer may not change decrees: even as the job's requester, remaking
+    # a failed "decree-final" job (which finalises the SK) is refused and starts nothing.
+    job = DocumentJob.objects.create(
+        kind="decree-final", subject="decree:1", requested_by=kecamatan_officer, status="FAILED"
+    )
+    client.force_login(kecamatan_officer)
+
+    response = client.post(reverse("assessments:document-remake", args=[job.pk]), follow=True)
+
+    assert "Anda tidak berhak menetapkan SK" in response.content.decode()
+    assert DocumentJob.objects.count() == 1
+
+
 def test_queued_job_page_says_when_the_worker_is_silent(client, admin_dpmppa):
     make_heartbeat(worker_id="old", ago=datetime.timedelta(minutes=10))
     job = DocumentJob.objects.create(kind="uji", subject="uji:1", requested_by=admin_dpmppa)
