@@ -62,7 +62,7 @@ class IndicatorSet(models.Model):
     no indicator is added, changed or removed, by any path (model save/delete, the
     Indicator QuerySet's update/delete/bulk methods, the admin). Changes go into a copy
     (assessments/indicators.py::copy_indicator_set). Raw SQL is not guarded; the decree's
-    fingerprint (v2, awards/issuing.py) covers the indicators and shows such a change."""
+    fingerprint (v2 and later, awards/issuing.py) covers the indicators and shows such a change."""
 
     # The set's own fields, frozen with its indicators.
     PROTECTED_FIELDS = ["name", "legal_basis"]
