@@ -64,7 +64,7 @@ class IndicatorSet(models.Model):
     no indicator is added, changed or removed, by any path (model save/delete, the
     Indicator QuerySet's update/delete/bulk methods, the admin). Changes go into a copy
     (assessments/indicators.py::copy_indicator_set). Raw SQL is not guarded; the decree's
-    fingerprint (v2, awards/issuing.py) covers the indicators and shows such a change."""
+    fingerprint (v2 and later, awards/issuing.py) covers the indicators and shows such a change."""
 
     # The set's own fields, frozen with its indicators.
     PROTECTED_FIELDS = ["name", "legal_basis"]
@@ -142,12 +142,17 @@ class IndicatorQuerySet(models.QuerySet):
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
+# The three scores of every indicator, best first, with their words (BANTAR.md).
+SCORE_CHOICES = [(2, "Baik"), (1, "Sedang"), (0, "Kurang")]
+
+
 class Indicator(models.Model):
     # The one list of what an indicator says: frozen once its set is in use
     # (IndicatorSet.ensure_editable), copied by indicators.copy_indicator_set and
-    # fingerprinted by the decree (awards/issuing.py, v2). A new field of meaning (e.g. a
-    # rubric text) is added here and is then protected, copied and fingerprinted.
-    CONTENT_FIELDS = ["code", "pillar", "order", "text"]
+    # fingerprinted by the decree (awards/issuing.py). A new field of meaning is added
+    # here and is then protected and copied; the decree fingerprint needs a new version
+    # to cover it (released versions never change; tests/awards/test_fingerprint_versions).
+    CONTENT_FIELDS = ["code", "pillar", "order", "text", "rubric_2", "rubric_1", "rubric_0"]
 
     indicator_set = models.ForeignKey(
         IndicatorSet,
@@ -159,6 +164,10 @@ class Indicator(models.Model):
     pillar = models.CharField("pilar", max_length=10, choices=Pillar)
     order = models.PositiveSmallIntegerField("urutan")
     text = models.TextField("bunyi indikator")
+    # The rubric: what the assessor sees on a visit for each score of this indicator.
+    rubric_2 = models.TextField("arti nilai 2 (baik)", blank=True)
+    rubric_1 = models.TextField("arti nilai 1 (sedang)", blank=True)
+    rubric_0 = models.TextField("arti nilai 0 (kurang)", blank=True)
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -180,6 +189,11 @@ class Indicator(models.Model):
     def delete(self, *args, **kwargs):
         Indicator.objects.filter(pk=self.pk).ensure_sets_editable()
         return super().delete(*args, **kwargs)
+
+    def rubric(self):
+        """[(score, word, meaning)] for 2, 1, 0; empty when no meaning is written yet."""
+        levels = [(value, word, getattr(self, f"rubric_{value}")) for value, word in SCORE_CHOICES]
+        return levels if any(meaning for _, _, meaning in levels) else []
 
     def _sets_touched(self):
         """The sets this save would change: its set, and the stored one when it moves.

@@ -19,7 +19,15 @@ from django_permissions_policy.decorators import permissions_policy_override
 
 from assessments import proposals as proposal_workflow
 from assessments import scoring
-from assessments.models import Assessment, ConflictOfInterest, Cycle, Indicator, Proposal, Score
+from assessments.models import (
+    SCORE_CHOICES,
+    Assessment,
+    ConflictOfInterest,
+    Cycle,
+    Indicator,
+    Proposal,
+    Score,
+)
 from assessments.scoring_forms import ConflictForm, parse_sheet_payload
 from rt_registry import roles
 
@@ -35,7 +43,6 @@ DATABASE_DOWN_MESSAGE = (
     "perangkat. Coba kirim lagi nanti."
 )
 # Left to right as the regulation says it: 2 baik, 1 sedang, 0 kurang.
-SCORE_CHOICES = [(2, "Baik"), (1, "Sedang"), (0, "Kurang")]
 # The sheet will take photos and the assessor's position on the spot (a later issue): this
 # page alone may ask for camera and geolocation; every other feature stays off as elsewhere.
 SCORING_SHEET_PERMISSIONS = {**settings.PERMISSIONS_POLICY, "camera": "self", "geolocation": "self"}

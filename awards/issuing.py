@@ -220,10 +220,17 @@ def format_score(total):
 # (Decree.fingerprint_version); verification recomputes with that same version, so a
 # decree finalised under v1 keeps verifying. Never change a released version: add one.
 #   v1: the latest SENT sheets and the meeting's decisions.
-#   v2: v1 + the cycle's indicator set (Indicator.CONTENT_FIELDS, in order) and the
-#       cycle's rules (Cycle.RULE_FIELDS: size bands, prizes, pass rule, Kencana).
+#   v2: v1 + the cycle's indicator set (INDICATOR_FIELDS[2], in order) and the cycle's
+#       rules (Cycle.RULE_FIELDS: size bands, prizes, pass rule, Kencana).
+#   v3: v2 + the rubric of each indicator (what 2, 1 and 0 mean), which arrived after v2
+#       decrees may have been finalised: v2 keeps its own list, so they keep verifying.
+# Each version names its indicator fields; the current one must be Indicator.CONTENT_FIELDS.
 
-CURRENT_FINGERPRINT_VERSION = 2
+CURRENT_FINGERPRINT_VERSION = 3
+INDICATOR_FIELDS = {
+    2: ["code", "pillar", "order", "text"],
+    3: ["code", "pillar", "order", "text", "rubric_2", "rubric_1", "rubric_0"],
+}
 
 
 def basis_payload_v1(cycle):
@@ -264,10 +271,10 @@ def _canonical(value, field):
     return value
 
 
-def basis_payload_v2(cycle):
-    """v1 + the indicators the cycle is scored on and the cycle's rules, read fresh from
-    the database (not from a possibly stale `cycle` object)."""
-    fields = Indicator.CONTENT_FIELDS
+def basis_payload_v2(cycle, *, version=2):
+    """v1 + the indicators the cycle is scored on (the fields of `version`) and the cycle's
+    rules, read fresh from the database (not from a possibly stale `cycle` object)."""
+    fields = INDICATOR_FIELDS[version]
     indicators = (
         Indicator.objects.filter(indicator_set__cycles=cycle)
         .order_by("order", "code")
@@ -276,7 +283,7 @@ def basis_payload_v2(cycle):
     rules = Cycle.objects.filter(pk=cycle.pk).values_list(*Cycle.RULE_FIELDS).get()
     return {
         **basis_payload_v1(cycle),
-        "version": 2,
+        "version": version,
         "indicators": [
             [_canonical(v, Indicator._meta.get_field(f)) for f, v in zip(fields, row, strict=True)]
             for row in indicators
@@ -288,7 +295,12 @@ def basis_payload_v2(cycle):
     }
 
 
-BASIS_PAYLOADS = {1: basis_payload_v1, 2: basis_payload_v2}
+def basis_payload_v3(cycle):
+    """v2 with the rubric in each indicator's row."""
+    return basis_payload_v2(cycle, version=3)
+
+
+BASIS_PAYLOADS = {1: basis_payload_v1, 2: basis_payload_v2, 3: basis_payload_v3}
 
 
 def compute_basis_fingerprint(cycle, *, version=CURRENT_FINGERPRINT_VERSION):
@@ -305,7 +317,12 @@ def recompute_basis_fingerprint(decree):
 
 def basis_covers(decree):
     """What the decree's fingerprint covers, in words for the admin and verification pages."""
-    if decree.fingerprint_version >= 2:
+    if decree.fingerprint_version >= 3:
+        return (
+            "lembar penilaian, keputusan rapat, indikator beserta arti nilainya dan aturan "
+            "periode lomba"
+        )
+    if decree.fingerprint_version == 2:
         return "lembar penilaian, keputusan rapat, indikator dan aturan periode lomba"
     return "lembar penilaian dan keputusan rapat"
 

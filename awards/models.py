@@ -176,7 +176,7 @@ class Decree(models.Model):
     # with the algorithm `fingerprint_version`. Decrees finalised before versions existed
     # are v1 (migration); new ones get the current version from finalise_decree.
     basis_fingerprint = models.CharField("sidik dasar SK (SHA-256)", max_length=64, blank=True)
-    fingerprint_version = models.PositiveSmallIntegerField("versi sidik dasar SK", default=2)
+    fingerprint_version = models.PositiveSmallIntegerField("versi sidik dasar SK", default=3)
     pdf = models.FileField("berkas PDF final", upload_to="sk/%Y/", blank=True)
     pdf_sha256 = models.CharField("SHA-256 PDF final", max_length=64, blank=True)
     verification_code = models.CharField(

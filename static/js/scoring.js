@@ -162,8 +162,27 @@
     notice.innerHTML = "";
     lines.forEach(function (line) {
       var p = document.createElement("div");
-      p.textContent = line;
+      linkCodes(p, line);
       notice.appendChild(p);
+    });
+  }
+
+  // "Belum dinilai: B1, A3." (ours or the server's): each code links to its indicator.
+  function linkCodes(node, line) {
+    var at = line.indexOf("Belum dinilai: ");
+    if (at < 0) { node.textContent = line; return; }
+    at += "Belum dinilai: ".length;
+    node.appendChild(document.createTextNode(line.slice(0, at)));
+    line.slice(at).split(/([A-Z]\d+)/).forEach(function (part) {
+      if (!document.getElementById("indikator-" + part)) {
+        node.appendChild(document.createTextNode(part));
+        return;
+      }
+      var link = document.createElement("a");
+      link.href = "#indikator-" + part;
+      link.className = "alert-link";
+      link.textContent = part;
+      node.appendChild(link);
     });
   }
 
@@ -342,6 +361,14 @@
   }
 
   // --- start ---------------------------------------------------------------------------
+
+  // scoring.css keeps this much free at the bottom when focus scrolls (the bar's height).
+  var bar = document.getElementById("sheet-bar");
+  if (bar && window.ResizeObserver) {
+    new window.ResizeObserver(function () {
+      document.documentElement.style.setProperty("--sheet-bar-height", bar.offsetHeight + "px");
+    }).observe(bar);
+  }
 
   var copy = readCopy();
   if (copy && copy.token && copy.token === config.sentToken && sameAnswers(copy.data, collect())) {

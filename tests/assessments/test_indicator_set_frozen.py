@@ -63,6 +63,21 @@ def test_changing_an_indicator_text_in_a_set_past_usulan_is_refused(used_set):
     assert indicator.text == old_text
 
 
+@pytest.mark.parametrize("field", ["rubric_2", "rubric_1", "rubric_0"])
+def test_changing_a_rubric_text_in_a_set_past_usulan_is_refused(used_set, field):
+    indicator = used_set.indicators.get(code="B1")
+    old_text = getattr(indicator, field)
+    setattr(indicator, field, "Arti nilai lain.")
+
+    with pytest.raises(IndicatorSetFrozen, match="sudah melewati tahap Usulan"):
+        indicator.save()
+    with pytest.raises(IndicatorSetFrozen):
+        used_set.indicators.filter(code="B1").update(**{field: "Arti nilai massal."})
+
+    indicator.refresh_from_db()
+    assert getattr(indicator, field) == old_text
+
+
 def test_moving_an_indicator_out_of_a_set_past_usulan_is_refused(used_set):
     other = make_free_set()
     indicator = used_set.indicators.get(code="B1")
@@ -177,7 +192,7 @@ def test_copy_has_the_same_indicators_and_is_editable(used_set, admin_dpmppa):
 
     assert copy.name == f"Salinan dari {used_set.name}"
     assert copy.legal_basis == used_set.legal_basis
-    fields = ["code", "pillar", "order", "text"]
+    fields = ["code", "pillar", "order", "text", "rubric_2", "rubric_1", "rubric_0"]
     assert list(copy.indicators.order_by("order").values_list(*fields)) == list(
         used_set.indicators.order_by("order").values_list(*fields)
     )
@@ -279,6 +294,42 @@ def test_indicator_change_page_of_a_set_past_usulan_is_read_only(client, admin_d
     assert REASON in page and 'name="_save"' not in page
     assert f"Indikator B1 tidak diubah. {REASON}" in response.content.decode()
     assert used_set.indicators.get(code="B1").text == indicator.text
+
+
+def test_indicator_change_page_of_a_set_past_usulan_keeps_the_rubric(
+    client, admin_dpmppa, used_set
+):
+    indicator = used_set.indicators.get(code="B1")
+    client.force_login(admin_dpmppa)
+    url = reverse("admin:assessments_indicator_change", args=[indicator.pk])
+    data = {"indicator_set": used_set.pk, "code": "B1", "pillar": "BERSIH", "order": 1}
+    data |= {"text": indicator.text, "rubric_2": "Lain.", "rubric_1": "", "rubric_0": ""}
+
+    page = client.get(url).content.decode()
+    client.post(url, data)
+
+    assert "Arti nilai 2 (baik)" in page and indicator.rubric_2 in page
+    assert 'name="rubric_2"' not in page
+    assert used_set.indicators.get(code="B1").rubric_2 == indicator.rubric_2
+
+
+def test_admin_writes_the_rubric_of_an_unused_set(client, admin_dpmppa):
+    indicator = make_free_set().indicators.get(code="B1")
+    client.force_login(admin_dpmppa)
+    url = reverse("admin:assessments_indicator_change", args=[indicator.pk])
+    data = {"indicator_set": indicator.indicator_set_id, "code": "B1", "pillar": "BERSIH"}
+    data |= {"order": 1, "text": "B1.", "rubric_2": "Semua rumah rapi.", "rubric_1": "Sebagian."}
+    data |= {"rubric_0": "Kumuh."}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.rubric() == [
+        (2, "Baik", "Semua rumah rapi."),
+        (1, "Sedang", "Sebagian."),
+        (0, "Kurang", "Kumuh."),
+    ]
 
 
 def test_indicator_delete_page_of_a_set_past_usulan_is_refused(client, admin_dpmppa, used_set):

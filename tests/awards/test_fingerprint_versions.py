@@ -1,5 +1,6 @@
 """The decree's basis fingerprint in versions: v2 also covers the indicator set and the
-cycle's rules; a decree finalised with v1 is recomputed with v1 and keeps verifying."""
+cycle's rules, v3 also each indicator's rubric; a decree finalised with v1 or v2 is
+recomputed with its own version and keeps verifying."""
 
 import datetime
 import hashlib
@@ -12,7 +13,10 @@ from django.urls import reverse
 
 from assessments.models import Cycle, Indicator, Score
 from awards.issuing import (
+    CURRENT_FINGERPRINT_VERSION,
+    INDICATOR_FIELDS,
     basis_changed,
+    basis_payload_v2,
     compute_basis_fingerprint,
     create_draft_decree,
     finalise_decree,
@@ -54,7 +58,12 @@ def change_indicator_text_behind_the_apps_back(cycle):
     QuerySet.update(rows, text="Bunyi yang diganti diam-diam.")
 
 
-def test_finalise_records_version_2(cycle, admin_dpmppa):
+def change_rubric_behind_the_apps_back(cycle):
+    rows = Indicator.objects.filter(indicator_set=cycle.indicator_set_id, code="B1")
+    QuerySet.update(rows, rubric_0="Arti nilai 0 yang diganti diam-diam.")
+
+
+def test_finalise_records_version_3(cycle, admin_dpmppa):
     decree = create_draft_decree(cycle=cycle, by=admin_dpmppa)
     decree.number, decree.decided_on = "12 TAHUN 2026", datetime.date(2026, 11, 20)
     decree.signatory_name = "Maulana"
@@ -62,9 +71,58 @@ def test_finalise_records_version_2(cycle, admin_dpmppa):
 
     decree = finalise_decree(decree, by=admin_dpmppa)
 
-    assert decree.fingerprint_version == 2
-    assert decree.basis_fingerprint == compute_basis_fingerprint(cycle, version=2)
+    assert decree.fingerprint_version == 3
+    assert decree.basis_fingerprint == compute_basis_fingerprint(cycle, version=3)
     assert not basis_changed(decree)
+
+
+def test_the_current_version_covers_every_content_field_of_an_indicator():
+    # A field added to Indicator.CONTENT_FIELDS needs a new fingerprint version.
+    assert INDICATOR_FIELDS[CURRENT_FINGERPRINT_VERSION] == Indicator.CONTENT_FIELDS
+
+
+def test_v3_changes_when_a_rubric_text_changes_and_verification_says_so(client, cycle):
+    decree = final_decree(cycle, version=3)
+    assert UNCHANGED in verification_page(client, decree)
+
+    change_rubric_behind_the_apps_back(cycle)
+
+    assert basis_changed(decree)
+    html = verification_page(client, decree)
+    assert CHANGED in html and UNCHANGED not in html
+    assert "indikator beserta arti nilainya dan aturan periode lomba" in html
+
+
+def test_v3_still_covers_indicator_texts_and_rules(cycle):
+    decree = final_decree(cycle, version=3)
+
+    change_indicator_text_behind_the_apps_back(cycle)
+
+    assert basis_changed(decree)
+
+
+def test_v2_decree_keeps_verifying_when_the_rubric_is_written(client, cycle):
+    """A v2 decree finalised before the rubric arrived (migration 0006) stays unchanged."""
+    decree = final_decree(cycle, version=2)
+
+    change_rubric_behind_the_apps_back(cycle)
+
+    assert not basis_changed(decree)
+    html = verification_page(client, decree)
+    assert UNCHANGED in html
+    assert "indikator dan aturan periode lomba" in html
+
+
+def test_v2_is_unchanged_by_the_rubric_fields(cycle):
+    """v2 stays what it was before v3: code, pillar, order and text of each indicator."""
+    b1 = Indicator.objects.get(indicator_set=cycle.indicator_set_id, code="B1")
+
+    payload = basis_payload_v2(cycle)
+
+    assert payload["version"] == 2
+    assert [len(row) for row in payload["indicators"]] == [4] * 21
+    assert payload["indicators"][0] == ["B1", "BERSIH", 1, b1.text]
+    assert b1.rubric_2 and b1.rubric_2 not in json.dumps(payload, ensure_ascii=False)
 
 
 def test_v2_changes_when_an_indicator_text_changes_and_verification_says_so(client, cycle):
