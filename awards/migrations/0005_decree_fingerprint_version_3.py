@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("awards", "0004_decree_fingerprint_version"),
-        ("assessments", "0006_load_indicator_rubric"),
+        ("assessments", "0007_load_indicator_rubric"),
     ]
 
     operations = [

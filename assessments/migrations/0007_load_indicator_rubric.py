@@ -170,5 +170,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0005_indicator_rubric_fields")]
+    dependencies = [("assessments", "0006_indicator_rubric_fields")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

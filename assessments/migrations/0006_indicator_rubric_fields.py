@@ -1,12 +1,12 @@
 """The rubric: what scores 2, 1 and 0 mean for each indicator (three texts on Indicator).
-The texts of the default set are written by 0006_load_indicator_rubric."""
+The texts of the default set are written by 0007_load_indicator_rubric."""
 
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0004_fk_verbose_names"),
+        ("assessments", "0005_worker_heartbeat_job_started_at"),
     ]
 
     operations = [
