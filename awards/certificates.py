@@ -66,11 +66,8 @@ def final_decree_for(cycle):
 
 
 def decree_number_phrase(decree):
-    """'Nomor 188 Tahun 2024': the number exactly as the decree prints it (awards/pdf.py)."""
-    number = decree.number.strip()
-    if number.upper().startswith("NOMOR"):
-        number = number[5:].strip()
-    return f"Nomor {number}"
+    """'Nomor 188 Tahun 2024': the number as running text cites it (Decree.number_in_text)."""
+    return f"Nomor {decree.number_in_text()}"
 
 
 def display_code(code):

@@ -206,6 +206,7 @@ def lampiran_data(cycle):
         "count": number,
         "total": total,
         "total_words": terbilang(total),
+        "total_legal": rupiah_legal(total),
     }
 
 
@@ -447,7 +448,7 @@ def create_draft_decree(*, cycle, by):
 
 def correction_defaults(target, kind):
     cycle = target.cycle
-    cited = f"Keputusan Wali Kota Jambi Nomor {target.number} tentang {target.tentang}"
+    cited = f"Keputusan Wali Kota Jambi Nomor {target.number_in_text()} tentang {target.tentang}"
     values = decree_defaults(cycle)
     values["signatory_name"] = target.signatory_name
     values["signatory_title"] = target.signatory_title

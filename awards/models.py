@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from django.conf import settings
@@ -231,6 +232,21 @@ class Decree(models.Model):
     @property
     def is_draft(self):
         return self.status == self.Status.DRAFT
+
+    def number_in_text(self):
+        """The number as running text cites it: "412 Tahun 2025" (however it was typed),
+        or dots to fill in by hand while a draft has none. The title block prints it in
+        capitals (number_in_title)."""
+        number = self.number.strip()
+        if number.upper().startswith("NOMOR"):
+            number = number[5:].strip()
+        if not number:
+            return f"……… Tahun {self.cycle.year}"
+        return re.sub(r"\btahun\b", "Tahun", number, flags=re.IGNORECASE)
+
+    def number_in_title(self):
+        """ "412 TAHUN 2025", for the capitalised title block and lampiran header."""
+        return self.number_in_text().upper()
 
     def ensure_final_unchanged(self):
         """A final decree is never edited. The one change allowed is FINAL -> REVOKED,
