@@ -113,6 +113,7 @@ class DecreeForm(forms.ModelForm):
             "dictums",
             "tembusan",
             "budget_year",
+            "budget_source",
             "paper_size",
         ]
         help_texts = {
@@ -123,6 +124,7 @@ class DecreeForm(forms.ModelForm):
             "mengingat": "Satu dasar hukum per baris, urut menurut tingkatannya; nomor otomatis.",
             "dictums": "Satu diktum per baris; label KESATU, KEDUA, … diberi otomatis.",
             "tembusan": "Satu penerima per baris.",
+            "budget_source": "Dinamai pada diktum pembebanan biaya; ubah keduanya bersama.",
         }
         widgets = {
             "tentang": forms.Textarea(attrs={"rows": 2, "cols": 90}),

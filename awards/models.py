@@ -159,6 +159,16 @@ class Decree(models.Model):
     dictums = models.TextField("diktum", help_text="Satu diktum per baris (KESATU, KEDUA, …).")
     tembusan = models.TextField("tembusan", blank=True)
     budget_year = models.PositiveSmallIntegerField("tahun anggaran", null=True, blank=True)
+    # The DPA the prizes are charged to, as the funding dictum names it (finalise_decree
+    # checks the dictum still says it).
+    budget_source = models.CharField(
+        "sumber anggaran (DPA)",
+        max_length=300,
+        default=(
+            "Dokumen Pelaksanaan Anggaran (DPA) Dinas Pemberdayaan Masyarakat, Perempuan dan "
+            "Perlindungan Anak Kota Jambi"
+        ),
+    )
     paper_size = models.CharField(
         "ukuran kertas", max_length=2, choices=PaperSize, default=PaperSize.A4
     )

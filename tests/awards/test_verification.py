@@ -110,12 +110,17 @@ def test_form_page_opens_without_login(client):
     assert 'name="kode"' in response.content.decode()
 
 
-def test_draft_decree_is_not_verifiable(client, cycle):
+def test_draft_decree_qr_says_draft_not_in_force_rather_than_unknown(client, cycle):
     decree = factories.make_decree(cycle=cycle, status="DRAFT")
 
     response = client.get(verify_url(decree.verification_code))
 
-    assert response.status_code == 404
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "DRAF — belum berlaku" in html
+    assert "tidak ditemukan" not in html and "tidak terdaftar" not in html
+    # Nothing on the page reads as a decree in force.
+    assert "Berlaku" not in html and "decree-number" not in html
 
 
 def test_certificate_of_a_cycle_with_only_a_draft_decree_is_not_verifiable(client, cycle, award):
