@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from assessments.pdf import PDF_AUTHOR, html_to_pdf, sha256_hex
+from awards.identity import print_identity
 from awards.models import Award, Decree
 from awards.qr import qr_svg, verification_url
 from rt_registry.templatetags.bantar import format_tanggal
@@ -140,6 +141,7 @@ def render_certificate_html(awards, *, decree=None, title=None):
             "decree_number": decree_number_phrase(decree),
             "decided_on": format_tanggal(decree.decided_on),
             "is_f4": decree.paper_size == Decree.PaperSize.F4,
+            **print_identity("lambang"),
         },
     )
 

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from assessments.models import Assessment, Cycle, Decision, Indicator, Proposal, Score
+from awards.identity import current_identity, ensure_official_identity, ensure_public_base_url
 from awards.models import Award, Decree
 from awards.terbilang import rupiah_figures, rupiah_legal, terbilang
 from rt_registry.models import SizeCategory
@@ -433,7 +434,7 @@ def decree_defaults(cycle):
     return {
         "tentang": cycle_title(cycle),
         "place": "Jambi",
-        "signatory_name": last.signatory_name if last else "",
+        "signatory_name": last.signatory_name if last else current_identity().mayor_name,
         "signatory_title": last.signatory_title if last else "WALI KOTA JAMBI",
         "menimbang": "\n".join(default_menimbang(cycle)),
         "mengingat": "\n".join(DEFAULT_MENGINGAT),
@@ -547,6 +548,9 @@ def ensure_ready_to_finalise(decree):
             "SK final tidak dapat difinalkan lagi.",
             code="not_draft",
         )
+    # What is printed on a final decree can never change: the emblems and the QR's address.
+    ensure_official_identity()
+    ensure_public_base_url()
     if not decree.number.strip():
         errors["number"].append("Nomor SK wajib diisi sebelum SK difinalkan.")
     if decree.decided_on is None:

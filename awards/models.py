@@ -294,3 +294,58 @@ def _db_value(obj, field):
     if hasattr(value, "name") and not isinstance(value, str):
         return value.name or ""
     return value
+
+
+class DocumentIdentity(models.Model):
+    """«Identitas dokumen»: the city's emblems, the letterhead address and the names that
+    every document (SK, piagam, Berita Acara) prints. One record (pk 1), with history.
+    Until the official emblems are uploaded the drawn placeholders in static/img/ are used
+    and every document carries a CONTOH mark (awards/identity.py)."""
+
+    SINGLETON_PK = 1
+
+    garuda = models.FileField(
+        "Garuda Pancasila (resmi)",
+        upload_to="identitas/",
+        blank=True,
+        help_text="Berkas PNG atau JPEG lambang negara, lebar minimal 600 piksel, maks. 2 MB.",
+    )
+    lambang = models.FileField(
+        "lambang Kota Jambi (resmi)",
+        upload_to="identitas/",
+        blank=True,
+        help_text="Berkas PNG atau JPEG lambang daerah, lebar minimal 600 piksel, maks. 2 MB.",
+    )
+    kop_address = models.CharField(
+        "alamat kop surat DPMPPA",
+        max_length=300,
+        help_text="Dicetak di bawah nama dinas pada kop Berita Acara.",
+    )
+    mayor_name = models.CharField(
+        "nama Wali Kota", max_length=120, blank=True, help_text="Tanpa gelar; usulan awal SK."
+    )
+    head_name = models.CharField("nama Kepala DPMPPA", max_length=120, blank=True)
+    head_rank = models.CharField(
+        "pangkat/golongan Kepala DPMPPA",
+        max_length=120,
+        blank=True,
+        help_text="Misalnya «Pembina Utama Muda (IV/c)».",
+    )
+    head_nip = models.CharField("NIP Kepala DPMPPA", max_length=21, blank=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "identitas dokumen"
+        verbose_name_plural = "identitas dokumen"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="document_identity_single_row"),
+        ]
+
+    def __str__(self):
+        return "Identitas dokumen"
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)

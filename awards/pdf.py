@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from assessments.jobs import job_progress
 from assessments.pdf import PDF_AUTHOR, html_to_pdf
+from awards.identity import print_identity
 from awards.issuing import DICTUM_LABELS, finalise_decree, lampiran_data
 from awards.models import Decree
 from awards.qr import qr_svg, verification_url
@@ -72,6 +73,7 @@ def decree_context(decree, *, final=False):
         "verification_url": code_url,
         "created": (decree.finalised_at or timezone.now()).isoformat(timespec="seconds"),
         "author": PDF_AUTHOR,
+        **print_identity("garuda"),
     }
 
 
