@@ -41,7 +41,7 @@ class MeetingForm(forms.ModelForm):
 
 class MeetingAttendeeInline(admin.TabularInline):
     model = MeetingAttendee
-    fields = ["order", "name", "position"]
+    fields = ["order", "name", "position", "rank", "nip"]
     extra = 3
     verbose_name_plural = "peserta rapat (urutan pada lembar tanda tangan)"
 

@@ -7,7 +7,6 @@ and the recap of every proposal as a landscape annex.
 Rendered only by the background worker: jobs.RENDERERS["berita_acara"] ->
 render_berita_acara_job (subject "meeting:<pk>")."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -18,13 +17,13 @@ from assessments.jobs import job_progress
 from assessments.models import Decision, Meeting, Pillar
 from assessments.pdf import PDF_AUTHOR, html_to_pdf
 from assessments.recap import build_recap
+from awards.identity import print_identity
 from rt_registry.models import SizeCategory
 from rt_registry.templatetags.bantar import BULAN, format_tanggal
 
 HARI = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 
-# The letterhead's address line; set DPMPPA_KOP_ADDRESS in settings to the office's own.
-DEFAULT_KOP_ADDRESS = "Kota Jambi"
+PDF_A = "pdf/a-3b"
 
 
 def in_words(number):
@@ -76,7 +75,9 @@ def berita_acara_context(meeting):
         "rule_passes_total": sum(c["rule_passes"] for c in categories),
         "passed_total_words": in_words(passed_total),
         "overrules": overrules,
-        "kop_address": getattr(settings, "DPMPPA_KOP_ADDRESS", DEFAULT_KOP_ADDRESS),
+        # Letterhead address, emblem and the head's name, rank and NIP: Admin › Identitas
+        # dokumen (awards/identity.py); the meeting's own head_name wins when filled in.
+        **print_identity("lambang"),
         "author": PDF_AUTHOR,
         "created": timezone.now().isoformat(timespec="seconds"),
     }
@@ -99,7 +100,11 @@ def render_berita_acara_html(meeting) -> str:
 
 
 def render_berita_acara_pdf(meeting) -> bytes:
-    return html_to_pdf(render_berita_acara_html(meeting))
+    return html_to_pdf(render_berita_acara_html(meeting), pdf_variant=PDF_A)
+
+
+def berita_acara_filename(meeting):
+    return f"berita-acara-{meeting.cycle.year}-periode-{meeting.cycle.period}.pdf"
 
 
 def render_berita_acara_job(job):
@@ -111,5 +116,4 @@ def render_berita_acara_job(job):
     job_progress(job, 0, 2)
     html = render_berita_acara_html(meeting)
     job_progress(job, 1, 2)  # the rest is WeasyPrint laying out the pages
-    cycle = meeting.cycle
-    return f"berita-acara-bantar-{cycle.year}-periode-{cycle.period}.pdf", html_to_pdf(html)
+    return berita_acara_filename(meeting), html_to_pdf(html, pdf_variant=PDF_A)

@@ -579,6 +579,10 @@ class MeetingAttendee(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
     name = models.CharField("nama", max_length=120)
     position = models.CharField("jabatan/unsur", max_length=150)
+    # Printed under the name on the Berita Acara's signature sheet; empty for a signer
+    # who is not a civil servant (a community representative has no rank or NIP).
+    rank = models.CharField("pangkat/golongan", max_length=120, blank=True)
+    nip = models.CharField("NIP", max_length=21, blank=True)
     order = models.PositiveSmallIntegerField("urutan", default=0)
 
     class Meta:

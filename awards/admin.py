@@ -5,6 +5,7 @@ their payment fields. Decrees: «Buat draf SK» prefills every default from a de
 a draft is edited here, previewed and finalised on the background worker; a final decree
 is read-only and corrected only by a new decree that amends or revokes it."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
@@ -14,9 +15,17 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.jobs import start_document_job
-from awards.forms import AwardPaymentForm, DecreeCreateForm, DecreeForm, MarkPaidForm
+from awards.forms import (
+    AwardPaymentForm,
+    DecreeCreateForm,
+    DecreeForm,
+    DocumentIdentityForm,
+    MarkPaidForm,
+)
+from awards.identity import EMBLEM_LABELS, PLACEHOLDERS, is_placeholder
 from awards.issuing import (
     basis_changed,
     basis_covers,
@@ -26,7 +35,7 @@ from awards.issuing import (
     lampiran_data,
     reconcile,
 )
-from awards.models import Award, Decree
+from awards.models import Award, Decree, DocumentIdentity
 from awards.payments import payments_xlsx, record_payment
 from rt_registry.admin_scope import ScopedAdminMixin
 from rt_registry.models import RT
@@ -451,3 +460,51 @@ class DecreeAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return redirect("admin:awards_decree_change", draft.pk)
+
+
+@admin.register(DocumentIdentity)
+class DocumentIdentityAdmin(SimpleHistoryAdmin):
+    """One record: the list opens the record itself; it is never deleted (its history
+    shows every change of emblem, address and names)."""
+
+    form = DocumentIdentityForm
+    list_display = ["__str__", "kop_address", "head_name", "updated_at"]
+    list_filter = []
+    search_fields = []
+    readonly_fields = ["updated_at", "emblem_status"]
+    fields = [
+        "emblem_status",
+        "garuda",
+        "lambang",
+        "kop_address",
+        "mayor_name",
+        "head_name",
+        "head_rank",
+        "head_nip",
+        "updated_at",
+    ]
+
+    @admin.display(description="status lambang")
+    def emblem_status(self, obj):
+        placeholders = [EMBLEM_LABELS[k] for k in PLACEHOLDERS if is_placeholder(k, identity=obj)]
+        if placeholders:
+            return (
+                f"Masih gambar contoh: {', '.join(placeholders)}. Dokumen bertanda CONTOH dan "
+                "SK tidak dapat difinalkan sampai lambang resmi diunggah."
+            )
+        return "Lambang resmi terpasang."
+
+    def get_changeform_initial_data(self, request):
+        return {"kop_address": settings.DPMPPA_KOP_ADDRESS}
+
+    def changelist_view(self, request, extra_context=None):
+        if DocumentIdentity.objects.filter(pk=DocumentIdentity.SINGLETON_PK).exists():
+            return redirect("admin:awards_documentidentity_change", DocumentIdentity.SINGLETON_PK)
+        return redirect("admin:awards_documentidentity_add")
+
+    def has_add_permission(self, request):
+        exists = DocumentIdentity.objects.filter(pk=DocumentIdentity.SINGLETON_PK).exists()
+        return not exists and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

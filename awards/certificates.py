@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from assessments.pdf import PDF_AUTHOR, html_to_pdf, sha256_hex
+from awards.identity import print_identity
 from awards.models import Award, Decree
 from awards.qr import qr_svg, verification_url
 from rt_registry.templatetags.bantar import format_tanggal
@@ -66,11 +67,8 @@ def final_decree_for(cycle):
 
 
 def decree_number_phrase(decree):
-    """'Nomor 188 Tahun 2024': the number exactly as the decree prints it (awards/pdf.py)."""
-    number = decree.number.strip()
-    if number.upper().startswith("NOMOR"):
-        number = number[5:].strip()
-    return f"Nomor {number}"
+    """'Nomor 188 Tahun 2024': the number as running text cites it (Decree.number_in_text)."""
+    return f"Nomor {decree.number_in_text()}"
 
 
 def display_code(code):
@@ -143,6 +141,7 @@ def render_certificate_html(awards, *, decree=None, title=None):
             "decree_number": decree_number_phrase(decree),
             "decided_on": format_tanggal(decree.decided_on),
             "is_f4": decree.paper_size == Decree.PaperSize.F4,
+            **print_identity("lambang"),
         },
     )
 

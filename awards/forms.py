@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments.models import Cycle
-from awards.models import Award, Decree
+from awards.identity import validate_emblem
+from awards.models import Award, Decree, DocumentIdentity
 from awards.payments import check_paid_after_decree
 
 NUMBER_HELP = (
@@ -113,6 +114,7 @@ class DecreeForm(forms.ModelForm):
             "dictums",
             "tembusan",
             "budget_year",
+            "budget_source",
             "paper_size",
         ]
         help_texts = {
@@ -123,6 +125,7 @@ class DecreeForm(forms.ModelForm):
             "mengingat": "Satu dasar hukum per baris, urut menurut tingkatannya; nomor otomatis.",
             "dictums": "Satu diktum per baris; label KESATU, KEDUA, … diberi otomatis.",
             "tembusan": "Satu penerima per baris.",
+            "budget_source": "Dinamai pada diktum pembebanan biaya; ubah keduanya bersama.",
         }
         widgets = {
             "tentang": forms.Textarea(attrs={"rows": 2, "cols": 90}),
@@ -141,3 +144,37 @@ class DecreeForm(forms.ModelForm):
 
     def clean_signatory_name(self):
         return " ".join(self.cleaned_data["signatory_name"].split())
+
+
+class DocumentIdentityForm(forms.ModelForm):
+    """«Identitas dokumen»: emblems are checked by content before they are stored."""
+
+    class Meta:
+        model = DocumentIdentity
+        fields = [
+            "garuda",
+            "lambang",
+            "kop_address",
+            "mayor_name",
+            "head_name",
+            "head_rank",
+            "head_nip",
+        ]
+
+    def _clean_emblem(self, name):
+        upload = self.cleaned_data.get(name)
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            validate_emblem(upload)
+        return upload
+
+    def clean_garuda(self):
+        return self._clean_emblem("garuda")
+
+    def clean_lambang(self):
+        return self._clean_emblem("lambang")
+
+    def clean_head_nip(self):
+        nip = "".join(self.cleaned_data.get("head_nip", "").split())
+        if nip and (not nip.isdigit() or len(nip) != 18):
+            raise forms.ValidationError("NIP terdiri atas 18 angka, tanpa spasi atau titik.")
+        return nip

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from assessments.models import Assessment, Cycle, Decision, Indicator, Proposal, Score
+from awards.identity import current_identity, ensure_official_identity, ensure_public_base_url
 from awards.models import Award, Decree
 from awards.terbilang import rupiah_figures, rupiah_legal, terbilang
 from rt_registry.models import SizeCategory
@@ -206,6 +207,7 @@ def lampiran_data(cycle):
         "count": number,
         "total": total,
         "total_words": terbilang(total),
+        "total_legal": rupiah_legal(total),
     }
 
 
@@ -344,18 +346,32 @@ def cycle_title(cycle):
     )
 
 
+# The legal basis in the formulation the legal office uses (title, then the State Gazette
+# or regional gazette numbers, then "sebagaimana telah diubah ..."). Only numbers we are
+# sure of are written; the rest is a visible placeholder for the Bagian Hukum to fill in,
+# never a guess. Every item stays editable on the draft.
+BAGIAN_HUKUM = "diisi Bagian Hukum"
+
 DEFAULT_MENGINGAT = [
     "Undang-Undang Nomor 9 Tahun 1956 tentang Pembentukan Daerah Otonom Kota Besar "
-    "dalam Lingkungan Daerah Propinsi Sumatera Tengah;",
+    "dalam Lingkungan Daerah Propinsi Sumatera Tengah (Lembaran Negara Republik Indonesia "
+    f"Tahun 1956 Nomor …, nomor Lembaran Negara {BAGIAN_HUKUM});",
     "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah (Lembaran Negara "
     "Republik Indonesia Tahun 2014 Nomor 244, Tambahan Lembaran Negara Republik Indonesia "
     "Nomor 5587) sebagaimana telah beberapa kali diubah, terakhir dengan Undang-Undang "
     "Nomor 6 Tahun 2023 tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang "
-    "Nomor 2 Tahun 2022 tentang Cipta Kerja menjadi Undang-Undang;",
-    "Peraturan Daerah Kota Jambi Nomor 11 Tahun 2019 tentang Penyelenggaraan Smart City;",
+    "Nomor 2 Tahun 2022 tentang Cipta Kerja menjadi Undang-Undang (Lembaran Negara "
+    "Republik Indonesia Tahun 2023 Nomor 41, Tambahan Lembaran Negara Republik Indonesia "
+    "Nomor 6856);",
+    "Peraturan Daerah Kota Jambi Nomor 11 Tahun 2019 tentang Penyelenggaraan Smart City "
+    f"(Lembaran Daerah Kota Jambi Tahun 2019 Nomor …, nomor Lembaran Daerah {BAGIAN_HUKUM});",
     "Peraturan Wali Kota Jambi Nomor 47 Tahun 2014 tentang Petunjuk Teknis Penataan "
-    "Kampung Bersih, Aman dan Pintar (BANTAR) jo. Peraturan Wali Kota Jambi Nomor 11 "
-    "Tahun 2019;",
+    "Kampung Bersih, Aman dan Pintar (BANTAR) (Berita Daerah Kota Jambi Tahun 2014 "
+    f"Nomor …, nomor Berita Daerah {BAGIAN_HUKUM}) sebagaimana telah diubah dengan "
+    "Peraturan Wali Kota Jambi Nomor 11 Tahun 2019 tentang Perubahan atas Peraturan Wali "
+    "Kota Jambi Nomor 47 Tahun 2014 tentang Petunjuk Teknis Penataan Kampung Bersih, Aman "
+    f"dan Pintar (BANTAR) (Berita Daerah Kota Jambi Tahun 2019 Nomor …, nomor Berita "
+    f"Daerah {BAGIAN_HUKUM});",
 ]
 
 DEFAULT_TEMBUSAN = [
@@ -396,7 +412,14 @@ def default_memperhatikan(cycle):
     )
 
 
-def default_dictums(cycle, *, budget_year):
+def default_budget_source(budget_year):
+    return (
+        "Dokumen Pelaksanaan Anggaran (DPA) Dinas Pemberdayaan Masyarakat, Perempuan dan "
+        f"Perlindungan Anak Kota Jambi Tahun Anggaran {budget_year}"
+    )
+
+
+def default_dictums(cycle, *, budget_year, budget_source):
     prizes = ", ".join(
         f"kategori {SizeCategory(c).label} sebesar {rupiah_legal(cycle.prize_for(c))}"
         for c in CATEGORY_ORDER
@@ -409,9 +432,8 @@ def default_dictums(cycle, *, budget_year):
         "penghargaan berupa piagam, piala dan uang pembinaan untuk setiap Rukun Tetangga "
         f"menurut kategorinya: {prizes}.",
         "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada "
-        f"Anggaran Pendapatan dan Belanja Daerah (APBD) Kota Jambi Tahun Anggaran "
-        f"{budget_year} pada Dinas Pemberdayaan Masyarakat, Perempuan dan Perlindungan Anak "
-        "Kota Jambi.",
+        "Anggaran Pendapatan dan Belanja Daerah (APBD) Kota Jambi Tahun Anggaran "
+        f"{budget_year} melalui {budget_source}.",
         "Keputusan Wali Kota ini mulai berlaku pada tanggal ditetapkan.",
     ]
 
@@ -419,6 +441,7 @@ def default_dictums(cycle, *, budget_year):
 def decree_defaults(cycle):
     """Every field of a new draft decree for `cycle`, as the legal office would start."""
     budget_year = cycle.year
+    budget_source = default_budget_source(budget_year)
     last = (
         Decree.objects.filter(status=Decree.Status.FINAL)
         .exclude(signatory_name="")
@@ -428,14 +451,17 @@ def decree_defaults(cycle):
     return {
         "tentang": cycle_title(cycle),
         "place": "Jambi",
-        "signatory_name": last.signatory_name if last else "",
+        "signatory_name": last.signatory_name if last else current_identity().mayor_name,
         "signatory_title": last.signatory_title if last else "WALI KOTA JAMBI",
         "menimbang": "\n".join(default_menimbang(cycle)),
         "mengingat": "\n".join(DEFAULT_MENGINGAT),
         "memperhatikan": default_memperhatikan(cycle),
-        "dictums": "\n".join(default_dictums(cycle, budget_year=budget_year)),
+        "dictums": "\n".join(
+            default_dictums(cycle, budget_year=budget_year, budget_source=budget_source)
+        ),
         "tembusan": "\n".join(DEFAULT_TEMBUSAN),
         "budget_year": budget_year,
+        "budget_source": budget_source,
         "paper_size": Decree.PaperSize.A4,
     }
 
@@ -464,12 +490,13 @@ def create_draft_decree(*, cycle, by):
 
 def correction_defaults(target, kind):
     cycle = target.cycle
-    cited = f"Keputusan Wali Kota Jambi Nomor {target.number} tentang {target.tentang}"
+    cited = f"Keputusan Wali Kota Jambi Nomor {target.number_in_text()} tentang {target.tentang}"
     values = decree_defaults(cycle)
     values["signatory_name"] = target.signatory_name
     values["signatory_title"] = target.signatory_title
     values["paper_size"] = target.paper_size
     values["budget_year"] = target.budget_year
+    values["budget_source"] = target.budget_source
     values["mengingat"] = target.mengingat + "\n" + cited + ";"
     if kind == Decree.Correction.MENCABUT:
         values["tentang"] = f"Pencabutan {cited}"
@@ -538,6 +565,9 @@ def ensure_ready_to_finalise(decree):
             "SK final tidak dapat difinalkan lagi.",
             code="not_draft",
         )
+    # What is printed on a final decree can never change: the emblems and the QR's address.
+    ensure_official_identity()
+    ensure_public_base_url()
     if not decree.number.strip():
         errors["number"].append("Nomor SK wajib diisi sebelum SK difinalkan.")
     if decree.decided_on is None:
@@ -653,4 +683,11 @@ def reconcile(decree):
                     f"Diktum tidak menyebut uang pembinaan kategori {category['label']} "
                     f"sebesar {figures} sesuai pengaturan periode."
                 )
+        source = " ".join(decree.budget_source.split())
+        if not source or source not in " ".join(decree.dictums.split()):
+            problems.append(
+                "Diktum pembebanan biaya tidak menyebut sumber anggaran yang diisi pada SK "
+                f"(«{source or 'kosong'}»). Samakan isian «Sumber anggaran (DPA)» dengan "
+                "bunyi diktum."
+            )
     return problems

@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from django.conf import settings
@@ -158,6 +159,16 @@ class Decree(models.Model):
     dictums = models.TextField("diktum", help_text="Satu diktum per baris (KESATU, KEDUA, …).")
     tembusan = models.TextField("tembusan", blank=True)
     budget_year = models.PositiveSmallIntegerField("tahun anggaran", null=True, blank=True)
+    # The DPA the prizes are charged to, as the funding dictum names it (finalise_decree
+    # checks the dictum still says it).
+    budget_source = models.CharField(
+        "sumber anggaran (DPA)",
+        max_length=300,
+        default=(
+            "Dokumen Pelaksanaan Anggaran (DPA) Dinas Pemberdayaan Masyarakat, Perempuan dan "
+            "Perlindungan Anak Kota Jambi"
+        ),
+    )
     paper_size = models.CharField(
         "ukuran kertas", max_length=2, choices=PaperSize, default=PaperSize.A4
     )
@@ -228,6 +239,21 @@ class Decree(models.Model):
             raise DecreeFinal("SK yang sudah final tidak dapat dihapus.", code="decree_final")
         return super().delete(*args, **kwargs)
 
+    def number_in_text(self):
+        """The number as running text cites it: "412 Tahun 2025" (however it was typed),
+        or dots to fill in by hand while a draft has none. The title block prints it in
+        capitals (number_in_title)."""
+        number = self.number.strip()
+        if number.upper().startswith("NOMOR"):
+            number = number[5:].strip()
+        if not number:
+            return f"……… Tahun {self.cycle.year}"
+        return re.sub(r"\btahun\b", "Tahun", number, flags=re.IGNORECASE)
+
+    def number_in_title(self):
+        """ "412 TAHUN 2025", for the capitalised title block and lampiran header."""
+        return self.number_in_text().upper()
+
     def ensure_final_unchanged(self):
         """A final decree is never edited. The one change allowed is FINAL -> REVOKED,
         made by awards.issuing when a revoking decree is finalised."""
@@ -264,3 +290,58 @@ def _db_value(obj, field):
     if hasattr(value, "name") and not isinstance(value, str):
         return value.name or ""
     return value
+
+
+class DocumentIdentity(models.Model):
+    """«Identitas dokumen»: the city's emblems, the letterhead address and the names that
+    every document (SK, piagam, Berita Acara) prints. One record (pk 1), with history.
+    Until the official emblems are uploaded the drawn placeholders in static/img/ are used
+    and every document carries a CONTOH mark (awards/identity.py)."""
+
+    SINGLETON_PK = 1
+
+    garuda = models.FileField(
+        "Garuda Pancasila (resmi)",
+        upload_to="identitas/",
+        blank=True,
+        help_text="Berkas PNG atau JPEG lambang negara, lebar minimal 600 piksel, maks. 2 MB.",
+    )
+    lambang = models.FileField(
+        "lambang Kota Jambi (resmi)",
+        upload_to="identitas/",
+        blank=True,
+        help_text="Berkas PNG atau JPEG lambang daerah, lebar minimal 600 piksel, maks. 2 MB.",
+    )
+    kop_address = models.CharField(
+        "alamat kop surat DPMPPA",
+        max_length=300,
+        help_text="Dicetak di bawah nama dinas pada kop Berita Acara.",
+    )
+    mayor_name = models.CharField(
+        "nama Wali Kota", max_length=120, blank=True, help_text="Tanpa gelar; usulan awal SK."
+    )
+    head_name = models.CharField("nama Kepala DPMPPA", max_length=120, blank=True)
+    head_rank = models.CharField(
+        "pangkat/golongan Kepala DPMPPA",
+        max_length=120,
+        blank=True,
+        help_text="Misalnya «Pembina Utama Muda (IV/c)».",
+    )
+    head_nip = models.CharField("NIP Kepala DPMPPA", max_length=21, blank=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "identitas dokumen"
+        verbose_name_plural = "identitas dokumen"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="document_identity_single_row"),
+        ]
+
+    def __str__(self):
+        return "Identitas dokumen"
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)

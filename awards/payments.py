@@ -4,7 +4,6 @@ Payments continue after the decree is final: they are the one part of an award o
 locked cycle that may still change (Award.FIELDS_WRITABLE_AFTER_LOCK)."""
 
 import io
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -150,7 +149,7 @@ def payments_xlsx(awards):
         sheet.cell(row=header_row, column=index).font = Font(bold=True)
         sheet.cell(row=header_row, column=index).alignment = Alignment(wrap_text=True)
         sheet.column_dimensions[get_column_letter(index)].width = width
-    total = paid = Decimal(0)
+    first_row = header_row + 1
     for number, award in enumerate(rows, start=1):
         proposal = award.proposal
         recorder = award.payment_recorded_by
@@ -175,20 +174,34 @@ def payments_xlsx(awards):
         )
         sheet.cell(row=sheet.max_row, column=11).number_format = AMOUNT_FORMAT
         sheet.cell(row=sheet.max_row, column=13).number_format = DATE_FORMAT
-        total += award.prize_amount
-        if award.payment_status == Award.PaymentStatus.DIBAYAR:
-            paid += award.prize_amount
-    sheet.append([])
-    for label, amount in (
-        (f"Jumlah ({len(rows)} RT)", total),
-        ("Sudah dibayar", paid),
-        ("Belum dibayar", total - paid),
+    last_row = sheet.max_row
+    # Totals as formulas: the office adds or strikes a row and the sums follow.
+    # (openpyxl stores no cached values; Excel and LibreOffice compute them on opening.)
+    amounts = f"K{first_row}:K{max(last_row, first_row)}"
+    statuses = f"L{first_row}:L{max(last_row, first_row)}"
+    paid_label = Award.PaymentStatus.DIBAYAR.label
+    totals_row = last_row + 2  # one empty row between the list and its totals
+    for offset, (label, formula) in enumerate(
+        (
+            (f"Jumlah ({len(rows)} RT)", f"=SUM({amounts})"),
+            ("Sudah dibayar", f'=SUMIF({statuses},"{paid_label}",{amounts})'),
+            ("Belum dibayar", f"=K{totals_row}-K{totals_row + 1}"),
+        )
     ):
-        sheet.append([None] * 9 + [label, int(amount)])
-        sheet.cell(row=sheet.max_row, column=10).font = Font(bold=True)
-        sheet.cell(row=sheet.max_row, column=11).font = Font(bold=True)
-        sheet.cell(row=sheet.max_row, column=11).number_format = AMOUNT_FORMAT
+        sheet.cell(row=totals_row + offset, column=10, value=label)
+        sheet.cell(row=totals_row + offset, column=11, value=formula)
+        sheet.cell(row=totals_row + offset, column=10).font = Font(bold=True)
+        sheet.cell(row=totals_row + offset, column=11).font = Font(bold=True)
+        sheet.cell(row=totals_row + offset, column=11).number_format = AMOUNT_FORMAT
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{last_row}"
+    # Printed by the finance office: landscape, one page wide, header on every page.
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -14,12 +14,17 @@ from django.utils import timezone
 
 from assessments.jobs import job_progress
 from assessments.pdf import PDF_AUTHOR, html_to_pdf
+from awards.identity import print_identity
 from awards.issuing import DICTUM_LABELS, finalise_decree, lampiran_data
 from awards.models import Decree
 from awards.qr import qr_svg, verification_url
 from stored_files.integrity import read_stored_file
 
 PDF_A = "pdf/a-3b"
+
+# The lampiran's last rows print on the page of its total and signature (decree.css,
+# tr.keep): a signature never stands alone on a page.
+ROWS_KEPT_WITH_TOTAL = 2
 
 # What officers type before an item out of habit; the template numbers items itself.
 _LETTER = re.compile(r"^\s*[a-z]\.\s+")
@@ -40,24 +45,19 @@ def dictum_label(index):
     return f"KE-{index + 1}"
 
 
-def printed_number(decree):
-    """What follows "NOMOR": the number as typed, or dots to fill in by hand on a draft."""
-    number = decree.number.strip()
-    if number.upper().startswith("NOMOR"):
-        number = number[5:].strip()
-    return number.upper() if number else f"……… TAHUN {decree.cycle.year}"
-
-
 def decree_context(decree, *, final=False):
     cycle = decree.cycle
     code_url = verification_url(decree.verification_code)
-    with_lampiran = decree.correction != Decree.Correction.MENCABUT
+    lampiran = lampiran_data(cycle) if decree.correction != Decree.Correction.MENCABUT else None
+    if lampiran is not None:
+        lampiran["keep_from"] = lampiran["count"] - ROWS_KEPT_WITH_TOTAL
     return {
         "decree": decree,
         "cycle": cycle,
         "final": final,
         "f4": decree.paper_size == Decree.PaperSize.F4,
-        "number": printed_number(decree),
+        "number": decree.number_in_title(),
+        "number_text": decree.number_in_text(),
         "menimbang": [
             (string.ascii_lowercase[i % 26], text)
             for i, text in enumerate(lines(decree.menimbang, prefix=_LETTER))
@@ -68,11 +68,12 @@ def decree_context(decree, *, final=False):
             (dictum_label(i), text) for i, text in enumerate(lines(decree.dictums, prefix=_DICTUM))
         ],
         "tembusan": list(enumerate(lines(decree.tembusan, prefix=_NUMBER), start=1)),
-        "lampiran": lampiran_data(cycle) if with_lampiran else None,
+        "lampiran": lampiran,
         "qr_svg": qr_svg(code_url, size="24mm"),
         "verification_url": code_url,
         "created": (decree.finalised_at or timezone.now()).isoformat(timespec="seconds"),
         "author": PDF_AUTHOR,
+        **print_identity("garuda"),
     }
 
 

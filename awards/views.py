@@ -232,12 +232,10 @@ def verify(request, code):
         if context is not None:
             return render(request, "awards/verify_certificate.html", context)
     else:
-        decree = (
-            Decree.objects.select_related("cycle")
-            .filter(verification_code=code)
-            .exclude(status=Decree.Status.DRAFT)
-            .first()
-        )
+        decree = Decree.objects.select_related("cycle").filter(verification_code=code).first()
+        if decree is not None and decree.status == Decree.Status.DRAFT:
+            # A printed preview's QR: say plainly it is a draft, not "unknown code".
+            return render(request, "awards/verify_decree_draft.html", {"decree": decree})
         if decree is not None:
             return render(request, "awards/verify_decree.html", decree_context(decree))
     return unknown_code(request, code)

@@ -341,6 +341,13 @@ elif not PUBLIC_BASE_URL.startswith(("https://", "http://")):
 # The address line of DPMPPA's letterhead (kop) on the Berita Acara.
 DPMPPA_KOP_ADDRESS = os.environ.get("DPMPPA_KOP_ADDRESS", "Kota Jambi")
 
+# --- Document identity (i9-sk; awards/identity.py) -----------------------------------
+# DPMPPA_KOP_ADDRESS above is only the first default of Admin › Identitas dokumen.
+# Finalising an SK is refused while the drawn placeholder emblems are in use; on by
+# default outside DEBUG (tests switch it off in tests/conftest.py and on where tested).
+BANTAR_REQUIRE_OFFICIAL_EMBLEMS = env_bool("BANTAR_REQUIRE_OFFICIAL_EMBLEMS", default=not DEBUG)
+# --- end Document identity -----------------------------------------------------------
+
 # --- Backup and restore (django-dbbackup; README "Backup and restore") ---------------
 # `make backup` = dbbackup + mediabackup into BACKUP_DIR; stored_files checks the PDFs.
 INSTALLED_APPS += ["dbbackup", "stored_files"]

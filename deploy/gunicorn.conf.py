@@ -9,8 +9,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 
 # A page that takes longer than this is killed and answers 502 instead of holding a
-# worker forever. Long PDFs (SK, piagam batches, Berita Acara) run on the background worker (bantar_worker), so
-# 60 s leaves room for one piagam or an xlsx export, not for a stuck request.
+# worker forever. Long PDFs (SK, piagam batches, Berita Acara) run on the background
+# worker (bantar_worker), so 60 s leaves room for one piagam or an xlsx export, not for
+# a stuck request.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # On restart or upgrade, requests in flight get this long to finish.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))

@@ -100,6 +100,12 @@ ROLE_PERMISSIONS[ADMIN_DPMPPA] += [
     "awards.delete_decree",
     "awards.view_decree",
 ]
+# «Identitas dokumen» (i9-sk): the emblems, letterhead address and signers' names.
+ROLE_PERMISSIONS[ADMIN_DPMPPA] += [
+    "awards.add_documentidentity",
+    "awards.change_documentidentity",
+    "awards.view_documentidentity",
+]
 ROLE_PERMISSIONS[PETUGAS_KECAMATAN] += ["awards.view_award"]
 ROLE_PERMISSIONS[PETUGAS_KELURAHAN] += ["awards.view_award"]
 

@@ -29,6 +29,13 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _placeholder_emblems_allowed(settings):
+    # Finalising with the drawn emblems is refused outside DEBUG (awards/identity.py);
+    # tests/awards/test_identity.py switches the refusal back on to test it.
+    settings.BANTAR_REQUIRE_OFFICIAL_EMBLEMS = False
+
+
 @pytest.fixture
 def admin_dpmppa(db):
     return factories.make_user(username="admin.uji", role=roles.ADMIN_DPMPPA, agency="DPMPPA")

@@ -279,3 +279,32 @@ def store_pdf(*, record, field, sha_field, data=b"%PDF-1.4 berkas uji\n", filena
     )
     record.refresh_from_db()
     return record
+
+
+def png_bytes(*, width=600, height=600):
+    """A plain PNG image (Pillow), e.g. an emblem upload."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def make_document_identity(*, official=True, head_name="Dra. Kepala Dinas", **fields):
+    """The «Identitas dokumen» record; `official` uploads PNG emblems for both kinds."""
+    from django.core.files.base import ContentFile
+
+    from awards.models import DocumentIdentity
+
+    identity = DocumentIdentity(
+        kop_address=fields.pop("kop_address", "Jl. Uji No. 1, Telanaipura, Kota Jambi 36122"),
+        head_name=head_name,
+        **fields,
+    )
+    if official:
+        identity.garuda.save("garuda.png", ContentFile(png_bytes()), save=False)
+        identity.lambang.save("lambang.png", ContentFile(png_bytes()), save=False)
+    identity.save()
+    return identity

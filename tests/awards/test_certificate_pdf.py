@@ -42,7 +42,7 @@ def test_certificate_names_rt_category_and_decree(cycle, award):
     assert "RUKUN TETANGGA (RT) 05" in text
     assert "KELURAHAN BULURAN KENALI KECAMATAN TELANAIPURA" in text
     assert "KAMPUNG BERSIH, AMAN DAN PINTAR (BANTAR) KATEGORI BESAR TAHUN 2024" in text
-    assert "Keputusan Wali Kota Jambi Nomor 188 TAHUN 2024 tanggal 19 Agustus 2024" in text
+    assert "Keputusan Wali Kota Jambi Nomor 188 Tahun 2024 tanggal 19 Agustus 2024" in text
     assert "H. AHMAD SUBRATA" in text
     assert "Sutrisno" in text
     assert certificates.display_code(award.certificate_code) in text

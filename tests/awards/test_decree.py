@@ -190,7 +190,7 @@ def test_revoking_decree_marks_the_old_one_revoked_and_keeps_both(draft, admin_d
     old = finalise_decree(ready(draft), by=admin_dpmppa)
     revoking = create_correction(target=old, kind="MENCABUT", by=admin_dpmppa)
     assert revoking.amends == old and revoking.correction == "MENCABUT"
-    assert "Pencabutan Keputusan Wali Kota Jambi Nomor 12 TAHUN 2026" in revoking.tentang
+    assert "Pencabutan Keputusan Wali Kota Jambi Nomor 12 Tahun 2026" in revoking.tentang
     revoking.signatory_name = "Maulana"
     ready(revoking, number="30 TAHUN 2026")
     finalise_decree(revoking, by=admin_dpmppa)

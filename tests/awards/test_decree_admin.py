@@ -39,6 +39,7 @@ def form_data(decree, **changes):
             "dictums",
             "tembusan",
             "budget_year",
+            "budget_source",
             "paper_size",
         ]
     }

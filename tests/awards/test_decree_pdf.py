@@ -60,8 +60,9 @@ def test_decree_pdf_lists_every_winner_with_subtotals_and_total(draft):
     assert "Jumlah Kecamatan Jambi Selatan (1 RT) 7.500.000" in text
     assert "Jumlah Kecamatan Kota Baru (1 RT) 7.500.000" in text
     assert "JUMLAH SELURUHNYA (6 RT) 47.500.000" in text
-    assert "Rp 47.500.000" in text
-    assert "empat puluh tujuh juta lima ratus ribu rupiah" in text
+    # One money notation in legal text, dictum and lampiran alike (SK.md).
+    assert "Rp47.500.000,00 (empat puluh tujuh juta lima ratus ribu rupiah)" in text
+    assert "Rp 47.500.000" not in text
     # Count per category: Besar 2 (132, 101), Sedang 3 (75, 50, 100), Kecil 1 (40).
     assert "Besar 2 10.000.000 20.000.000" in text
     assert "Sedang 3 7.500.000 22.500.000" in text
@@ -148,7 +149,7 @@ def test_decree_pdf_embeds_its_fonts_and_metadata(draft):
             fonts[font["/BaseFont"]] = "/FontFile2" in descriptor.get_object()
     assert fonts and all(fonts.values()), fonts
     assert any("Liberation-Serif" in name for name in fonts)
-    assert reader.metadata.title.startswith("Keputusan Wali Kota Jambi Nomor 12 TAHUN 2026")
+    assert reader.metadata.title.startswith("Keputusan Wali Kota Jambi Nomor 12 Tahun 2026")
     assert reader.metadata.author == "Pemerintah Kota Jambi"
 
 
@@ -178,7 +179,7 @@ def test_revoking_decree_has_no_lampiran_and_names_what_it_revokes(draft, admin_
     revoking = create_correction(target=final, kind="MENCABUT", by=admin_dpmppa)
     _, pages = read(render_decree_pdf(revoking))
     text = flat("\n".join(pages))
-    revoked = "Mencabut dan menyatakan tidak berlaku Keputusan Wali Kota Jambi Nomor 12 TAHUN"
+    revoked = "Mencabut dan menyatakan tidak berlaku Keputusan Wali Kota Jambi Nomor 12 Tahun"
     assert revoked in text
     assert "LAMPIRAN" not in text
 

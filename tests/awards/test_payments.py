@@ -105,12 +105,16 @@ def test_payments_xlsx_lists_awards_escapes_formulas_and_totals(awards, admin_dp
     assert body[1][12] is None
     sheet = load_workbook(io.BytesIO(payments_xlsx(Award.objects.all()))).active
     assert sheet.cell(row=7, column=13).number_format == "DD/MM/YYYY"
+    # Totals are formulas over the rows; the rows themselves add up to the right money.
     totals = {r[9]: r[10] for r in rows[7:] if r and r[9]}
     assert totals == {
-        "Jumlah (3 RT)": 22500000,
-        "Sudah dibayar": 7500000,
-        "Belum dibayar": 15000000,
+        "Jumlah (3 RT)": "=SUM(K5:K7)",
+        "Sudah dibayar": '=SUMIF(L5:L7,"Dibayar",K5:K7)',
+        "Belum dibayar": "=K9-K10",
     }
+    assert [r[9] for r in rows[8:11]] == ["Jumlah (3 RT)", "Sudah dibayar", "Belum dibayar"]
+    assert sum(r[10] for r in body) == 22500000
+    assert sum(r[10] for r in body if r[11] == "Dibayar") == 7500000
 
 
 def test_payments_xlsx_uses_a_constant_number_of_queries(admin_dpmppa, assessor):
@@ -344,3 +348,13 @@ def test_paid_date_before_the_decree_is_refused_and_changes_nothing(client, awar
     assert "lebih awal dari SK Nomor 188 TAHUN 2025" in refused.content.decode()
     assert Award.objects.get(pk=awards[6].pk).payment_status == "BELUM"
     assert Award.objects.get(pk=awards[5].pk).paid_on == datetime.date(2025, 9, 2)
+
+
+def test_payments_xlsx_prints_landscape_one_page_wide_with_filter_and_header(awards):
+    sheet = load_workbook(io.BytesIO(payments_xlsx(Award.objects.all()))).active
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert sheet.print_title_rows == "$4:$4"
+    assert sheet.freeze_panes == "A5"
+    assert sheet.auto_filter.ref == "A4:O7"

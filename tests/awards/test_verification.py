@@ -51,7 +51,7 @@ def test_certificate_page_shows_what_the_paper_says(client, cycle, award):
     assert "KECAMATAN TELANAIPURA" in html
     assert "KATEGORI BESAR TAHUN 2024 PERIODE I" in html
     assert "Rp 10.000.000" in html
-    assert "Nomor 188 TAHUN 2024 tanggal 19 Agustus 2024" in html
+    assert "Nomor 188 Tahun 2024 tanggal 19 Agustus 2024" in html
     assert "Sutrisno" in html
     assert "belum diterbitkan secara digital" in html
 
@@ -119,15 +119,19 @@ def finalise_behind_the_scenes(decree):
     )
 
 
-def test_draft_decree_is_not_verifiable(client, cycle):
+def test_draft_decree_qr_says_draft_not_in_force_rather_than_unknown(client, cycle):
     decree = factories.make_decree(cycle=cycle, status="DRAFT")
 
     draft = client.get(verify_url(decree.verification_code))
     finalise_behind_the_scenes(decree)
     final = client.get(verify_url(decree.verification_code))
 
-    assert draft.status_code == 404
-    assert "Kode tidak ditemukan" in draft.content.decode()
+    html = draft.content.decode()
+    assert draft.status_code == 200
+    assert "DRAF — belum berlaku" in html
+    assert "tidak ditemukan" not in html and "tidak terdaftar" not in html
+    # Nothing on the draft's page reads as a decree in force; the same row made final does.
+    assert "Berlaku" not in html and "decree-number" not in html
     assert final.status_code == 200
     assert "SK terdaftar dan berlaku" in final.content.decode()
 
@@ -196,7 +200,7 @@ def test_revoked_decree_says_so_and_names_the_revoking_decree(client, cycle, awa
     assert response.status_code == 200
     html = response.content.decode()
     assert "SK INI TELAH DICABUT" in html
-    assert "Nomor 201 TAHUN 2024" in html
+    assert "Nomor 201 Tahun 2024" in html
     assert "1 Oktober 2024" in html
     assert "SK terdaftar dan berlaku" not in html
 
@@ -210,8 +214,8 @@ def test_certificate_under_a_revoked_decree_says_it_no_longer_stands(client, cyc
     html = client.get(verify_url(award.certificate_code)).content.decode()
 
     assert "PIAGAM INI TIDAK BERLAKU" in html
-    assert "Nomor 188 TAHUN 2024" in html
-    assert "Nomor 201 TAHUN 2024" in html
+    assert "Nomor 188 Tahun 2024" in html
+    assert "Nomor 201 Tahun 2024" in html
     assert "Piagam terdaftar dan berlaku" not in html
 
 
@@ -228,7 +232,7 @@ def test_certificate_after_an_amending_decree_cites_the_amendment(client, cycle,
     html = client.get(verify_url(award.certificate_code)).content.decode()
 
     assert "Piagam terdaftar dan berlaku" in html
-    assert "Nomor 201 TAHUN 2024 tanggal 1 Oktober 2024" in html
+    assert "Nomor 201 Tahun 2024 tanggal 1 Oktober 2024" in html
 
 
 def test_repeated_unknown_codes_are_throttled_per_address(client, settings, cycle, award):
@@ -325,7 +329,7 @@ def test_amended_decree_still_stands_but_names_its_amendment(client, cycle, awar
 
     assert "SK terdaftar dan berlaku" in html
     assert "SK ini telah diubah" in html
-    assert "Nomor 201 TAHUN 2024 tanggal 1 Oktober 2024" in html
+    assert "Nomor 201 Tahun 2024 tanggal 1 Oktober 2024" in html
 
 
 def test_decree_without_amendment_carries_no_amendment_notice(client, cycle, award):
@@ -354,7 +358,7 @@ def test_certificate_after_an_amendment_also_names_the_decree_printed_before_it(
 
     html = client.get(verify_url(award.certificate_code)).content.decode()
 
-    assert "perubahan atas Keputusan Wali Kota Jambi Nomor 188 TAHUN 2024" in html
+    assert "perubahan atas Keputusan Wali Kota Jambi Nomor 188 Tahun 2024" in html
 
 
 def test_revoked_decree_names_the_revoking_decree_not_an_earlier_amendment(client, cycle, award):
@@ -377,7 +381,7 @@ def test_revoked_decree_names_the_revoking_decree_not_an_earlier_amendment(clien
 
     html = client.get(verify_url(old.verification_code)).content.decode()
 
-    assert "Dicabut dengan Keputusan Wali Kota Jambi Nomor 305 TAHUN 2024" in html
+    assert "Dicabut dengan Keputusan Wali Kota Jambi Nomor 305 Tahun 2024" in html
     assert "201 TAHUN 2024" not in html
 
 
@@ -403,10 +407,10 @@ def test_certificate_stands_on_nothing_once_the_amended_decree_is_revoked(client
     amendment = client.get(verify_url(amending.verification_code)).content.decode()
 
     assert "PIAGAM INI TIDAK BERLAKU" in certificate
-    assert "Nomor 188 TAHUN 2024" in certificate
-    assert "Nomor 305 TAHUN 2024" in certificate
+    assert "Nomor 188 Tahun 2024" in certificate
+    assert "Nomor 305 Tahun 2024" in certificate
     assert "SK INI TELAH DICABUT" in amendment
-    assert "Nomor 305 TAHUN 2024" in amendment
+    assert "Nomor 305 Tahun 2024" in amendment
 
 
 # --- The server's stored copy (stored_files.integrity) ---------------------------------
