@@ -67,8 +67,10 @@ def test_decree_pdf_lists_every_winner_with_subtotals_and_total(draft):
     assert "Besar 2 10.000.000 20.000.000" in text
     assert "Sedang 3 7.500.000 22.500.000" in text
     assert "Kecil 1 5.000.000 5.000.000" in text
-    assert len(reader.pages) == 3
-    assert "Halaman 1 dari 3" in pages[0]
+    # Body (Menimbang, the Mengingat in full, dictums), the last dictum with the signature
+    # and Tembusan, and the lampiran with its own signature.
+    assert len(reader.pages) == 4
+    assert "Halaman 1 dari 4" in pages[0]
 
 
 def test_decree_pdf_has_the_decree_structure_in_order(draft):

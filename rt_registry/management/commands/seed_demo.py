@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from assessments import demo as assessments_demo
 from awards import demo as awards_demo
@@ -203,7 +204,12 @@ class Command(BaseCommand):
 
 
 def seed_cycles_and_awards(command):
-    """The past cycle through its decree and certificates, and the current cycle."""
-    past, _ = assessments_demo.seed(stdout=command.stdout)
-    if past is not None:
-        awards_demo.seed(cycle=past, stdout=command.stdout)
+    """The past cycle through its decree and certificates, and the current cycle.
+
+    The demo decree is demo data: it is finalised with the drawn placeholder emblems (and
+    so carries the CONTOH mark), even with --force outside DEBUG, where a real decree is
+    refused until the official emblems are uploaded (awards/identity.py)."""
+    with override_settings(BANTAR_REQUIRE_OFFICIAL_EMBLEMS=False):
+        past, _ = assessments_demo.seed(stdout=command.stdout)
+        if past is not None:
+            awards_demo.seed(cycle=past, stdout=command.stdout)
