@@ -21,6 +21,7 @@
   var device = window.BantarDevice;
   var PAGE_CACHE = "bantar-halaman-u" + config.user;
   var META_CACHE = "bantar-meta";
+  var CURRENT_USER_KEY = config.home + "__penilai-aktif";  // the worker reads it (sw.js)
   var RETRY_MS = 30 * 1000;
   var registration = null;
   var flushing = null;
@@ -95,7 +96,8 @@
         .catch(function () { return []; })
         .then(function (results) {
           flushing = null;
-          document.dispatchEvent(new CustomEvent("bantar:outbox", { detail: results }));
+          announce(results);
+          if (channel && results.length) channel.postMessage(results);
           return results;
         });
     }
@@ -109,6 +111,14 @@
     record.attachments = record.attachments || [];
     return device.put("outbox", record);
   }
+
+  function announce(results) {
+    document.dispatchEvent(new CustomEvent("bantar:outbox", { detail: results }));
+  }
+
+  // Another tab of the app may send this tab's sheets: it tells the others what went.
+  var channel = window.BroadcastChannel ? new BroadcastChannel("bantar-outbox") : null;
+  if (channel) channel.onmessage = function (event) { announce(event.data || []); };
 
   window.BantarApp = { config: config, flush: flush, queue: queue };
 
@@ -139,7 +149,7 @@
         }
         var forget = window.caches ? Promise.all([
           window.caches.delete(PAGE_CACHE),
-          window.caches.open(META_CACHE).then(function (c) { return c.delete(config.home + "__penilai-aktif"); })
+          window.caches.open(META_CACHE).then(function (c) { return c.delete(CURRENT_USER_KEY); })
         ]) : Promise.resolve();
         forget.catch(function () {}).then(function () {
           form.dataset.confirmed = "1";
@@ -216,6 +226,11 @@
   }
 
   function afterFlush(results) {
+    results.forEach(function (r) {
+      // This list may be a page kept from before: what the server confirmed is now sent.
+      var row = document.querySelector('[data-rt="' + r.proposal + '"]');
+      if (row && r.kind === "sent") row.dataset.serverState = "terkirim";
+    });
     var sent = results.filter(function (r) { return r.kind === "sent"; }).length;
     var conflicts = results.filter(function (r) { return r.kind === "conflict"; }).length;
     var waiting = results.some(function (r) { return r.kind === "wait"; });
@@ -229,6 +244,7 @@
     showStates();
   }
   document.addEventListener("bantar:outbox", function (event) { afterFlush(event.detail || []); });
+  window.addEventListener("online", function () { say("", ""); });
 
   sendButton.addEventListener("click", function () {
     if (!navigator.onLine) {
@@ -270,6 +286,10 @@
       })
       .then(function (manifest) {
         if (manifest.user !== config.user) throw new Error("another user");
+        // The server just said who is logged in: offline, the worker opens this user's pages.
+        window.caches.open(META_CACHE).then(function (cache) {
+          return cache.put(CURRENT_USER_KEY, new Response(String(config.user)));
+        });
         return window.caches.open(PAGE_CACHE).then(function (cache) {
           var total = manifest.sheets.length;
           var done = 0;
