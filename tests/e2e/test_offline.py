@@ -57,6 +57,15 @@ def device(page):
     return page.evaluate(READ_DEVICE)
 
 
+def wait_for_copy(page, scored):
+    """Until the device copy holds `scored` answers (each tap is written a moment later)."""
+    page.wait_for_function(
+        "async (n) => { const found = await (" + READ_DEVICE + ")();"
+        " return found.copies.some(c => Object.keys(c.data.scores).length === n); }",
+        arg=scored,
+    )
+
+
 def prepare_tablet(page, viewport=TABLET):
     """Log in online, open the list, wait until every sheet is kept on the device."""
     page.set_viewport_size(viewport)
@@ -130,9 +139,12 @@ def test_sheet_reopened_meanwhile_is_a_conflict_told_plainly_and_nothing_is_lost
     page.click("#save-draft")
     page.wait_for_selector("#sheet-notice.alert-success")
     token = Assessment.objects.get().client_token
+    # Back to the list before leaving: the tablet keeps the sheet as it now is (the draft).
+    page.goto("/penilaian/")
+    page.wait_for_selector("#offline-panel[data-prepared=ya]")
 
     browser_context.set_offline(True)
-    page.reload()
+    page.goto(f"/penilaian/{target.pk}/")
     fill_everything(page, 2)
     send_from_sheet(page)
     page.wait_for_selector("#sheet-outbox:has-text('Menunggu sinyal')")
@@ -142,7 +154,9 @@ def test_sheet_reopened_meanwhile_is_a_conflict_told_plainly_and_nothing_is_lost
         proposal=target,
         assessor=assessor,
         client_token=token,
-        values={i.pk: 0 for i in Indicator.objects.filter(indicator_set=target.cycle.indicator_set)},
+        values={
+            i.pk: 0 for i in Indicator.objects.filter(indicator_set=target.cycle.indicator_set_id)
+        },
         visit_date=datetime.date.today(),
     )
     scoring.reopen_sheet(sent, by=admin_dpmppa, reason="Periksa ulang P3")
@@ -169,9 +183,7 @@ def test_sheet_reopened_meanwhile_is_a_conflict_told_plainly_and_nothing_is_lost
     assert device(page) == {"copies": [], "outbox": []}
 
 
-def test_queued_send_waits_for_the_login_and_then_goes_by_itself(
-    browser_context, page, proposals
-):
+def test_queued_send_waits_for_the_login_and_then_goes_by_itself(browser_context, page, proposals):
     target = proposals[2]
     prepare_tablet(page)
     browser_context.set_offline(True)
@@ -203,11 +215,7 @@ def test_keluar_with_unsent_work_asks_first(browser_context, page, proposals):
     prepare_tablet(page)
     page.goto(f"/penilaian/{proposals[0].pk}/")
     page.click("label[for=nilai-B1-2]")
-    page.wait_for_function(
-        "() => new Promise(r => { const q = indexedDB.open('bantar-penilaian', 1);"
-        " q.onsuccess = () => { const g = q.result.transaction('copies')"
-        ".objectStore('copies').count(); g.onsuccess = () => r(g.result === 1); }; })"
-    )
+    wait_for_copy(page, 1)
     questions = []
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
     page.click("button:has-text('Keluar')")
@@ -222,11 +230,10 @@ def test_old_browser_copy_in_local_storage_moves_to_the_device_store(page, propo
     assessor = User.objects.get(username="penilai.uji")
     b1 = Indicator.objects.get(indicator_set=target.cycle.indicator_set, code="B1")
     page.evaluate(
-        """([key, id]) => localStorage.setItem(key, JSON.stringify({token: '%s',
+        """([key, id, token]) => localStorage.setItem(key, JSON.stringify({token,
             data: {scores: {[id]: 1}, notes: {}, visit_date: '', general_note: ''},
-            revision: 1, changedAt: '2026-11-01T08:00:00Z'}))"""
-        % uuid.uuid4(),
-        [f"bantar:penilaian:{assessor.pk}:{target.pk}", b1.pk],
+            revision: 1, changedAt: '2026-11-01T08:00:00Z'}))""",
+        [f"bantar:penilaian:{assessor.pk}:{target.pk}", b1.pk, str(uuid.uuid4())],
     )
     page.goto(f"/penilaian/{target.pk}/")
     page.wait_for_selector("text=dipulihkan dari perangkat ini")
