@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
+from assessments import offline, scoring
 from assessments import proposals as proposal_workflow
-from assessments import scoring
 from assessments.models import (
     SCORE_CHOICES,
     Assessment,
@@ -87,6 +87,9 @@ def assigned_proposals(user):
         .select_related("cycle")
         .annotate(
             has_draft=Exists(mine.filter(status=Assessment.Status.DRAFT)),
+            has_reopened=Exists(
+                mine.filter(status=Assessment.Status.DRAFT, reopened_at__isnull=False)
+            ),
             has_sent=Exists(mine.filter(status=Assessment.Status.SENT)),
             has_conflict=Exists(
                 ConflictOfInterest.objects.filter(proposal=OuterRef("pk"), assessor=user)
@@ -110,8 +113,11 @@ def search_proposals(proposals, query):
 
 
 def progress_of(proposal):
+    """The server's side of an RT's state; the tablet adds its own (static/js/assessor-app.js)."""
     if proposal.has_conflict:
         return "konflik"
+    if proposal.has_reopened:
+        return "dibuka"
     if proposal.has_draft:
         return "draf"
     if proposal.has_sent:
@@ -119,18 +125,76 @@ def progress_of(proposal):
     return "belum"
 
 
+# The list shows what is left to do first: not scored, drafts, reopened, then the rest.
+PROGRESS_ORDER = ["belum", "draf", "dibuka", "terkirim", "konflik"]
+STILL_TO_SEND = {"belum", "draf", "dibuka"}
+
+
+def rows_to_show(proposals):
+    """The RTs with their progress, by cycle, then by what is left to do, then by area."""
+    rows = list(proposals)
+    for row in rows:
+        row.progress = progress_of(row)
+    rows.sort(
+        key=lambda r: (
+            -r.cycle.year,
+            r.cycle_id,
+            PROGRESS_ORDER.index(r.progress),
+            r.kecamatan_name,
+            r.kelurahan_name,
+            r.rt_number,
+        )
+    )
+    return rows
+
+
+def next_to_score(user, proposal):
+    """The RT to go to after this one: the next still to send, in this cycle if any."""
+    rows = [
+        r
+        for r in rows_to_show(assigned_proposals(user))
+        if r.progress in STILL_TO_SEND and r.pk != proposal.pk
+    ]
+    rows.sort(key=lambda r: r.cycle_id != proposal.cycle_id)  # stable: keeps list order
+    return rows[0] if rows else None
+
+
+def for_this_user(response, user):
+    # Names the user the page was made for: the service worker keeps it under their id.
+    response[offline.USER_HEADER] = str(user.pk)
+    return response
+
+
 @assessor_required
 def assessor_home(request):
     query = request.GET.get("q", "").strip()
-    rows = list(search_proposals(assigned_proposals(request.user), query))
-    for row in rows:
-        row.progress = progress_of(row)
-    counts = {key: sum(r.progress == key for r in rows) for key in ("belum", "draf", "terkirim")}
-    return render(
+    rows = rows_to_show(search_proposals(assigned_proposals(request.user), query))
+    counts = {key: sum(r.progress == key for r in rows) for key in PROGRESS_ORDER}
+    response = render(
         request,
         "assessments/assessor_home.html",
-        {"rows": rows, "query": query, "counts": counts, "total": len(rows)},
+        {
+            "rows": rows,
+            "query": query,
+            "counts": counts,
+            "total": len(rows),
+            "app_config": app_config(request),
+        },
     )
+    return for_this_user(response, request.user)
+
+
+def app_config(request):
+    """What static/js/assessor-app.js needs on both assessor pages (json_script)."""
+    return {
+        "user": request.user.pk,
+        "home": reverse("assessments:assessor-home"),
+        "serviceWorker": reverse("assessments:service-worker"),
+        "offlineManifest": reverse("assessments:offline-manifest"),
+        "loginUrl": reverse("login") + "?next=" + reverse("assessments:assessor-home"),
+        "logoutUrl": reverse("logout"),
+        "userHeader": offline.USER_HEADER,
+    }
 
 
 def get_proposal_for_assessor(request, proposal_id):
@@ -178,6 +242,7 @@ def scoring_sheet(request, proposal_id):
         indicator.value = score.value if score else None
         indicator.note = score.note if score else ""
     pillars = _by_pillar(indicators)
+    following = next_to_score(request.user, proposal)
     config = {
         "proposal": proposal.pk,
         "user": request.user.pk,
@@ -188,8 +253,14 @@ def scoring_sheet(request, proposal_id):
         "token": str(draft.client_token) if draft else None,
         "sentToken": str(sent.client_token) if sent else None,
         "count": len(indicators),
+        "nextUrl": (
+            reverse("assessments:scoring-sheet", args=[following.pk]) if following else None
+        ),
+        "nextLabel": (
+            f"RT {following.rt_number:02d} {following.kelurahan_name}" if following else None
+        ),
     }
-    return render(
+    response = render(
         request,
         "assessments/scoring_sheet.html",
         {
@@ -206,8 +277,11 @@ def scoring_sheet(request, proposal_id):
             "max_total": 2 * len(indicators),
             "answered": sum(i.value is not None for i in indicators),
             "config": config,
+            "following": following,
+            "app_config": app_config(request),
         },
     )
+    return for_this_user(response, request.user)
 
 
 def _by_pillar(indicators):
@@ -224,8 +298,14 @@ def _by_pillar(indicators):
     return list(pillars.values())
 
 
-def _json_error(messages_, *, status, **extra):
-    return JsonResponse({"ok": False, "errors": list(messages_), **extra}, status=status)
+def _json_error(messages_, *, status, code, **extra):
+    """A refusal the tablet can act on: `code` says which case (it decides whether the
+    outbox waits, asks to log in or shows a conflict), `message` says it in Indonesian."""
+    messages_ = list(messages_)
+    return JsonResponse(
+        {"ok": False, "code": code, "message": " ".join(messages_), "errors": messages_, **extra},
+        status=status,
+    )
 
 
 def json_when_database_down(view):
@@ -238,7 +318,7 @@ def json_when_database_down(view):
             return view(request, *args, **kwargs)
         except (OperationalError, InterfaceError):
             logger.exception("Database unreachable while answering %s", request.path)
-            response = _json_error([DATABASE_DOWN_MESSAGE], status=503)
+            response = _json_error([DATABASE_DOWN_MESSAGE], status=503, code="database_down")
             response["Retry-After"] = "60"
             return response
 
@@ -254,12 +334,14 @@ def _body_too_large(request):
 
 
 def _status_for(error):
-    codes = {e.code for e in error.error_list}
-    if codes & FORBIDDEN_CODES:
-        return 403
-    if codes & CONFLICT_CODES:
-        return 409
-    return 400
+    """(HTTP status, the one code the tablet is told): a refusal wins over a conflict,
+    a conflict over a problem with the answers ("invalid": fix the sheet and send again)."""
+    codes = [e.code for e in error.error_list]
+    for group, status in ((FORBIDDEN_CODES, 403), (CONFLICT_CODES, 409)):
+        for code in codes:
+            if code in group:
+                return status, code
+    return 400, "invalid"
 
 
 def sheet_state(sheet):
@@ -291,15 +373,20 @@ def save_sheet_api(request, proposal_id):
                 "tersimpan di perangkat ini."
             ],
             status=401,
+            code="session_expired",
             login_url=reverse("login")
             + "?next="
             + reverse("assessments:scoring-sheet", args=[proposal_id]),
         )
     if not roles.is_assessor(request.user):
-        return _json_error(["Hanya anggota Tim Penilai yang dapat mengisi penilaian."], status=403)
+        return _json_error(
+            ["Hanya anggota Tim Penilai yang dapat mengisi penilaian."],
+            status=403,
+            code="not_assessor",
+        )
     proposal = Proposal.objects.filter(pk=proposal_id).first()
     if proposal is None:
-        return _json_error(["Usulan ini tidak ditemukan."], status=404)
+        return _json_error(["Usulan ini tidak ditemukan."], status=404, code="not_found")
     if _body_too_large(request):
         return _json_error(
             [
@@ -307,13 +394,15 @@ def save_sheet_api(request, proposal_id):
                 "Perpendek catatan lalu kirim lagi; jawaban Anda tetap tersimpan di perangkat ini."
             ],
             status=413,
+            code="too_large",
         )
     try:
         payload = parse_sheet_payload(request.body)
         write = scoring.send_sheet if payload.pop("send") else scoring.save_sheet
         sheet = write(proposal=proposal, assessor=request.user, **payload)
     except ValidationError as error:
-        return _json_error(error.messages, status=_status_for(error))
+        status, code = _status_for(error)
+        return _json_error(error.messages, status=status, code=code)
     return JsonResponse(sheet_state(sheet))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import job_views, recap_views, scoring_views, views  # noqa: F401
+from assessments import job_views, offline_views, recap_views, scoring_views, views  # noqa: F401
 
 app_name = "assessments"
 
@@ -14,6 +14,14 @@ urlpatterns = [
         "penilaian/<int:proposal_id>/konflik/",
         scoring_views.declare_conflict_view,
         name="scoring-conflict",
+    ),
+    # The offline app (offline_views.py): worker, install manifest, pages to keep.
+    path("penilaian/sw.js", offline_views.service_worker, name="service-worker"),
+    path("penilaian/manifest.webmanifest", offline_views.web_manifest, name="web-manifest"),
+    path(
+        "penilaian/offline-manifest.json",
+        offline_views.offline_manifest,
+        name="offline-manifest",
     ),
     # Recap, meeting, berita acara (recap_views.py)
     path("rekap/<int:cycle_id>/", recap_views.recap_page, name="recap"),

@@ -1,9 +1,11 @@
-/* Tablet scoring sheet: live subtotals, a browser copy of unsaved answers, JSON saves.
+/* Tablet scoring sheet: live subtotals, a device copy of unsaved answers, JSON saves.
  *
- * Every change is written to localStorage at once (key per user and proposal), so a
- * reload or a lost connection loses nothing. The copy is dropped only when the server
- * answers a save with ok and echoes the token of the sheet version that was saved, and
- * nothing was typed while the save was on its way. The token names the sheet version on
+ * Every change is written at once to the device store (IndexedDB, device-store.js, one
+ * copy per user and proposal), so a reload, a restart or a lost connection loses nothing.
+ * The copy is dropped only when the server answers a save with ok and echoes the token of
+ * the sheet version that was saved, and nothing was typed while the save was on its way.
+ * "Kirim" puts the sheet in the outbox (assessor-app.js) and the form is locked while it
+ * waits there: with no signal it goes by itself when the connection returns. The token names the sheet version on
  * the server: repeating a save (retry, double tap) is recognised there as the same one.
  * Any refusal keeps the copy: 409 (the sheet was sent with other answers, or the stage
  * moved on) shows the server's message; 503 (database unreachable) also tries a draft save
@@ -17,7 +19,8 @@
   var configNode = document.getElementById("sheet-config");
   if (!form || !configNode) return;
   var config = JSON.parse(configNode.textContent);
-  var storageKey = "bantar:penilaian:" + config.user + ":" + config.proposal;
+  var device = window.BantarDevice;
+  var app = window.BantarApp;
   var BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
     "September", "Oktober", "November", "Desember"];
 
@@ -26,6 +29,7 @@
   var saveButton = document.getElementById("save-draft");
   var sendButton = document.getElementById("send-sheet");
   var confirmBox = document.getElementById("send-confirm");
+  var outboxBox = document.getElementById("sheet-outbox");
   var indicators = Array.prototype.slice.call(form.querySelectorAll("[data-indicator]"));
 
   var token = config.token;
@@ -34,33 +38,34 @@
   var busy = false;
   var retryTimer = null;
   var RETRY_AFTER_MS = 60 * 1000;
+  var hasCopy = false;     // whether the device holds answers the server has not confirmed
+  var queued = false;      // whether this sheet waits in the outbox
+  var writing = Promise.resolve();
 
-  // --- the browser copy ----------------------------------------------------------------
+  // --- the device copy -----------------------------------------------------------------
 
   function readCopy() {
-    try {
-      var raw = window.localStorage.getItem(storageKey);
-      return raw ? JSON.parse(raw) : null;
-    } catch (e) {
-      return null;
-    }
+    return device.get("copies", config.user, config.proposal).catch(function () { return null; });
   }
 
   function writeCopy() {
-    try {
-      window.localStorage.setItem(storageKey, JSON.stringify({
-        token: token, data: collect(), revision: revision, changedAt: new Date().toISOString()
-      }));
-      return true;
-    } catch (e) {
+    var record = { user: config.user, proposal: config.proposal, token: token, data: collect(),
+      revision: revision, changedAt: new Date().toISOString() };
+    hasCopy = true;
+    // Writes go in order: the last change is the one left on the device.
+    writing = writing.then(function () { return device.put("copies", record); }).catch(function () {
       show("warning", ["Peramban tidak dapat menyimpan salinan jawaban di perangkat ini. " +
         "Simpan draf ke server sesering mungkin."]);
-      return false;
-    }
+    });
+    return writing;
   }
 
   function dropCopy() {
-    try { window.localStorage.removeItem(storageKey); } catch (e) { /* nothing kept */ }
+    hasCopy = false;
+    writing = writing.then(function () {
+      return device.remove("copies", config.user, config.proposal);
+    }).catch(function () { /* nothing kept */ });
+    return writing;
   }
 
   function sameAnswers(a, b) {
@@ -229,8 +234,81 @@
       return queue;
     }
     if (!token) token = newToken();
+    if (action === "send") return queueSend();
     queue = queue.then(function () { return post(action); });
     return queue;
+  }
+
+  function queueSend() {
+    var record = { proposal: config.proposal, url: config.saveUrl, token: token,
+      payload: payload("send"), attachments: [] };
+    return writeCopy().then(function () { return app.queue(record); }).then(function () {
+      lock(true);
+      showQueued(navigator.onLine ? "Mengirim…" : null);
+      if (navigator.onLine) app.flush();
+    }, function () {
+      show("danger", ["Perangkat ini tidak dapat menyimpan lembar untuk dikirim. Jawaban " +
+        "belum terkirim; coba lagi."]);
+    });
+  }
+
+  function lock(value) {
+    queued = value;
+    form.classList.toggle("is-queued", value);
+    form.querySelectorAll("input, textarea, button").forEach(function (el) { el.disabled = value; });
+  }
+
+  function showQueued(text) {
+    outboxBox.className = "alert alert-warning";
+    outboxBox.hidden = false;
+    document.getElementById("sheet-outbox-text").textContent = text ||
+      "Menunggu sinyal: lembar ini tersimpan di perangkat dan terkirim sendiri saat koneksi " +
+      "kembali. Jangan hapus data peramban.";
+    showNext();
+    document.getElementById("sheet-outbox-discard").hidden = true;
+    outboxBox.scrollIntoView({ block: "nearest" });
+  }
+
+  function showNext() {
+    var next = document.getElementById("sheet-outbox-next");
+    if (config.nextUrl) {
+      next.href = config.nextUrl;
+      next.textContent = "RT berikutnya: " + config.nextLabel + " →";
+      next.hidden = false;
+    }
+  }
+
+  function showRefused(record) {
+    outboxBox.className = "alert alert-danger";
+    outboxBox.hidden = false;
+    document.getElementById("sheet-outbox-text").textContent = "Lembar ini belum terkirim: " +
+      record.message + " Jawaban Anda tetap tersimpan di perangkat ini" +
+      (config.editable ? "; periksa lalu tekan Kirim lagi." : ".");
+    document.getElementById("sheet-outbox-discard").hidden = false;
+  }
+
+  function outboxResult(event) {
+    var mine = (event.detail || []).filter(function (r) { return r.proposal === config.proposal; });
+    if (!mine.length) return;
+    var result = mine[0];
+    if (result.kind === "sent") {
+      hasCopy = false;
+      show("success", [result.answer.message + " Halaman dimuat ulang…"]);
+      window.sessionStorage.setItem("bantar:terkirim", String(config.proposal));
+      window.location.reload();
+    } else if (result.kind === "login") {
+      loginBox.hidden = false;
+      showQueued("Menunggu login: lembar ini terkirim sendiri setelah Anda masuk lagi.");
+    } else if (result.kind === "wait") {
+      showQueued(null);
+    } else {
+      lock(false);
+      device.get("outbox", config.user, config.proposal).then(function (record) {
+        if (record) showRefused(record);
+      });
+      show("danger", ["Belum terkirim:", result.message,
+        "Muat ulang halaman untuk melihat keadaan terbaru lembar ini."]);
+    }
   }
 
   function post(action) {
@@ -304,12 +382,6 @@
       return;
     }
     if (revision === sentRevision) dropCopy();
-    if (answer.status !== "DRAFT") {
-      show("success", [answer.message + " Halaman dimuat ulang…"]);
-      dropCopy();
-      window.location.reload();
-      return;
-    }
     var statusBadge = document.getElementById("sheet-status");
     statusBadge.className = "badge text-bg-warning";
     statusBadge.textContent = "Draf versi " + answer.version;
@@ -321,7 +393,7 @@
     if (retryTimer || !config.editable) return;
     retryTimer = window.setTimeout(function () {
       retryTimer = null;
-      if (readCopy() && !busy) save("draft");
+      if (hasCopy && !busy && !queued) save("draft");
     }, RETRY_AFTER_MS);
   }
 
@@ -370,47 +442,90 @@
     }).observe(bar);
   }
 
-  var copy = readCopy();
-  if (copy && copy.token && copy.token === config.sentToken && sameAnswers(copy.data, collect())) {
-    // The server already has these answers as sent (the answer to the send was lost).
-    dropCopy();
-    copy = null;
-  }
-  if (copy && config.editable) {
-    // A copy named after the sent version belongs under the reopened draft's own token:
-    // the sent token can never be saved again.
-    token = copy.token && copy.token !== config.sentToken ? copy.token : (token || newToken());
-    fill(copy.data);
-    revision = 1;
-    show("warning", ["Jawaban yang belum tersimpan di server dipulihkan dari perangkat ini. " +
-      "Tekan Simpan draf atau Kirim."]);
-  } else if (copy) {
-    show("warning", ["Perangkat ini menyimpan jawaban yang belum terkirim, tetapi lembar ini " +
-      "tidak dapat diubah lagi. Hubungi Admin DPMPPA bila perlu."]);
-  }
-  updateTotals();
-  updateDateLabel();
-  if (!config.editable) return;
+  device.ready().then(function () {
+    return Promise.all([readCopy(), device.get("outbox", config.user, config.proposal)]);
+  }).catch(function () { return [null, null]; }).then(function (found) { start(found[0], found[1]); });
 
-  form.addEventListener("change", changed);
-  form.addEventListener("input", function (event) {
-    if (event.target.tagName === "TEXTAREA") changed();
-  });
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
-  saveButton.addEventListener("click", function () { save("draft"); });
-  sendButton.addEventListener("click", askToSend);
-  document.getElementById("send-confirm-no").addEventListener("click", function () {
-    confirmBox.hidden = true;
-  });
-  document.getElementById("send-confirm-yes").addEventListener("click", function () {
-    confirmBox.hidden = true;
-    save("send");
-  });
-  window.addEventListener("online", function () {
-    // Back online with answers only in this browser: save them as a draft.
-    if (readCopy() && !busy) save("draft");
-  });
-  window.addEventListener("offline", function () {
-    show("warning", ["Koneksi terputus. Jawaban tetap tersimpan di perangkat ini."]);
-  });
+  function start(copy, record) {
+    var justSent = window.sessionStorage.getItem("bantar:terkirim") === String(config.proposal);
+    if (justSent) {
+      window.sessionStorage.removeItem("bantar:terkirim");
+      var sentNotice = document.getElementById("sheet-sent");
+      if (sentNotice) {
+        sentNotice.scrollIntoView({ block: "center" });
+        sentNotice.focus();
+      }
+    }
+    if (copy && copy.token && copy.token === config.sentToken && sameAnswers(copy.data, collect())) {
+      // The server already has these answers as sent (the answer to the send was lost).
+      dropCopy();
+      copy = null;
+    }
+    hasCopy = !!copy;
+    if (record && record.state !== "konflik" && config.editable) {
+      // Sent from this device, not yet acknowledged: show what waits, locked.
+      token = record.token;
+      if (copy) fill(copy.data);
+      updateTotals();
+      updateDateLabel();
+      attach();
+      lock(true);
+      showQueued(record.state === "login" ?
+        "Menunggu login: lembar ini terkirim sendiri setelah Anda masuk lagi." : null);
+      if (record.state === "login") loginBox.hidden = false;
+      return;
+    }
+    if (record && record.state === "konflik") showRefused(record);
+    if (copy && config.editable) {
+      // A copy named after the sent version belongs under the reopened draft's own token:
+      // the sent token can never be saved again.
+      token = copy.token && copy.token !== config.sentToken ? copy.token : (token || newToken());
+      fill(copy.data);
+      revision = 1;
+      show("warning", ["Jawaban yang belum tersimpan di server dipulihkan dari perangkat ini. " +
+        "Tekan Simpan draf atau Kirim."]);
+    } else if (copy) {
+      show("warning", ["Perangkat ini menyimpan jawaban yang belum terkirim, tetapi lembar ini " +
+        "tidak dapat diubah lagi. Hubungi Admin DPMPPA bila perlu."]);
+    }
+    updateTotals();
+    updateDateLabel();
+    attach();
+  }
+
+  function attach() {
+    document.addEventListener("bantar:outbox", outboxResult);
+    document.getElementById("sheet-outbox-discard").addEventListener("click", function () {
+      if (!window.confirm("Hapus jawaban lembar ini dari perangkat? Jawaban yang belum " +
+          "terkirim akan hilang.")) return;
+      Promise.all([device.remove("outbox", config.user, config.proposal),
+        device.remove("copies", config.user, config.proposal)]).then(function () {
+        window.location.reload();
+      });
+    });
+    if (!config.editable) return;
+
+    form.addEventListener("change", changed);
+    form.addEventListener("input", function (event) {
+      if (event.target.tagName === "TEXTAREA") changed();
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    saveButton.addEventListener("click", function () { save("draft"); });
+    sendButton.addEventListener("click", askToSend);
+    document.getElementById("send-confirm-no").addEventListener("click", function () {
+      confirmBox.hidden = true;
+    });
+    document.getElementById("send-confirm-yes").addEventListener("click", function () {
+      confirmBox.hidden = true;
+      save("send");
+    });
+    window.addEventListener("online", function () {
+      // Back online with answers only on this device: save them as a draft (a sheet in the
+      // outbox goes by itself, assessor-app.js).
+      if (hasCopy && !busy && !queued) save("draft");
+    });
+    window.addEventListener("offline", function () {
+      show("warning", ["Koneksi terputus. Jawaban tetap tersimpan di perangkat ini."]);
+    });
+  }
 })();

@@ -64,29 +64,51 @@ def sheet_url(proposal):
 # --- home: RT yang harus dinilai -------------------------------------------------------
 
 
-def test_home_lists_assigned_rts_grouped_by_kelurahan_with_progress(client, assessor, cycle, team):
+def test_home_lists_rts_still_to_score_first_with_their_progress(
+    client, assessor, admin_dpmppa, cycle, team
+):
     sent = propose(cycle=cycle, team=team, kelurahan="Buluran Kenali", number=5)
     draft = propose(cycle=cycle, team=team, kelurahan="Buluran Kenali", number=7)
     untouched = propose(cycle=cycle, team=team, kelurahan="Telanaipura", number=2)
     conflicted = propose(cycle=cycle, team=team, kelurahan="Telanaipura", number=9)
+    reopened = propose(cycle=cycle, team=team, kelurahan="Buluran Kenali", number=1)
     send(sent, assessor, cycle)
+    scoring.reopen_sheet(send(reopened, assessor, cycle), by=admin_dpmppa, reason="Cek B3")
     scoring.save_sheet(proposal=draft, assessor=assessor, client_token=uuid.uuid4(), values={})
     ConflictOfInterest.objects.create(proposal=conflicted, assessor=assessor, reason="Saudara")
     client.force_login(assessor)
     response = client.get(HOME)
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.index("Kelurahan Buluran Kenali") < html.index("Kelurahan Telanaipura")
-    progress = {row.pk: row.progress for row in response.context["rows"]}
-    assert progress == {
-        sent.pk: "terkirim",
-        draft.pk: "draf",
-        untouched.pk: "belum",
-        conflicted.pk: "konflik",
-    }
-    assert "1 dari 4 RT terkirim" in html
+    rows = response.context["rows"]
+    assert [(r.pk, r.progress) for r in rows] == [
+        (untouched.pk, "belum"),
+        (draft.pk, "draf"),
+        (reopened.pk, "dibuka"),
+        (sent.pk, "terkirim"),
+        (conflicted.pk, "konflik"),
+    ]
+    assert html.count(f'<h2 class="h5 mb-2">{cycle}</h2>') == 1
+    assert f'data-rt="{untouched.pk}" data-server-state="belum"' in html
+    assert f'data-rt="{reopened.pk}" data-server-state="dibuka"' in html
+    assert "Dibuka ulang" in html
+    assert "1 dari 5 RT terkirim" in html
     assert sheet_url(untouched) in html
     assert sheet_url(conflicted) not in html
+
+
+def test_home_groups_rts_by_cycle(client, assessor, cycle, team):
+    second_cycle = factories.make_cycle(year=2025, stage="PENILAIAN")
+    second_team = factories.make_team(cycle=second_cycle, members=[assessor])
+    older = propose(cycle=second_cycle, team=second_team, kelurahan="Buluran Kenali", number=3)
+    newer = propose(cycle=cycle, team=team, kelurahan="Telanaipura", number=4)
+    client.force_login(assessor)
+    response = client.get(HOME)
+    html = response.content.decode()
+    assert [r.pk for r in response.context["rows"]] == [newer.pk, older.pk]
+    assert html.index(f'<h2 class="h5 mb-2">{cycle}</h2>') < html.index(
+        f'<h2 class="h5 mb-2">{second_cycle}</h2>'
+    )
 
 
 def test_home_hides_rts_of_other_teams_and_cycles_outside_penilaian(

@@ -164,7 +164,9 @@ def test_repeated_send_with_different_answers_is_refused_and_keeps_the_first(
     )
 
     # Not "terkirim": the tablet would drop answers the server does not have.
-    assert_refused(response, 409, "sudah terkirim sebelumnya dengan jawaban yang berbeda")
+    assert_refused(
+        response, 409, "sudah terkirim sebelumnya dengan jawaban yang berbeda", code="token_reused"
+    )
     assert "tetap tersimpan di perangkat ini" in response.json()["errors"][0]
     assert snapshot() == before
     assert sum(Score.objects.values_list("value", flat=True)) == 42
@@ -278,11 +280,16 @@ def existing_draft(proposal, cycle, assessor):
     return token
 
 
-def assert_refused(response, status, words):
+def assert_refused(response, status, words, code=None):
+    """A refusal the tablet can tell apart: its status, its `code` (when given) and an
+    Indonesian `message` made of the errors."""
     assert response.status_code == status
     answer = response.json()
     assert answer["ok"] is False
     assert any(words.lower() in e.lower() for e in answer["errors"]), answer["errors"]
+    assert answer["message"] == " ".join(answer["errors"])
+    if code is not None:
+        assert answer["code"] == code
 
 
 @pytest.mark.parametrize("bad", [3, -1, "2", True, 1.5, None])
@@ -386,7 +393,7 @@ def test_malformed_request_is_refused(assessor_client, proposal, existing_draft,
 
 def test_invalid_token_is_refused(assessor_client, proposal, cycle):
     response = post(assessor_client, proposal, payload(cycle, token="bukan-uuid", values={}))
-    assert_refused(response, 400, "Token lembar penilaian tidak valid")
+    assert_refused(response, 400, "Token lembar penilaian tidak valid", code="invalid")
     assert Assessment.objects.count() == 0
 
 
@@ -394,7 +401,7 @@ def test_proposal_not_assigned_to_the_assessor_is_refused(client, proposal, cycl
     outsider = factories.make_user(username="penilai.luar", role=roles.TIM_PENILAI)
     client.force_login(outsider)
     response = post(client, proposal, payload(cycle, token=uuid.uuid4()))
-    assert_refused(response, 403, "tidak ditugaskan")
+    assert_refused(response, 403, "tidak ditugaskan", code="not_assigned")
     assert Assessment.objects.count() == 0
 
 
@@ -403,7 +410,7 @@ def test_assessor_with_declared_conflict_is_refused(assessor_client, proposal, c
         proposal=proposal, assessor=assessor, reason="Tinggal di RT ini"
     )
     response = post(assessor_client, proposal, payload(cycle, token=uuid.uuid4()))
-    assert_refused(response, 403, "konflik kepentingan")
+    assert_refused(response, 403, "konflik kepentingan", code="conflict")
     assert Assessment.objects.count() == 0
 
 
@@ -415,7 +422,7 @@ def test_saving_outside_penilaian_is_refused(
     cycle.stage = stage
     cycle.save()
     response = post(assessor_client, proposal, payload(cycle, token=existing_draft, action="send"))
-    assert_refused(response, 409, "tahap Penilaian")
+    assert_refused(response, 409, "tahap Penilaian", code="wrong_stage")
     assert snapshot() == before
 
 
@@ -424,7 +431,7 @@ def test_saving_in_a_locked_cycle_is_refused(assessor_client, proposal, cycle, e
     cycle.is_locked = True
     cycle.save()
     response = post(assessor_client, proposal, payload(cycle, token=existing_draft))
-    assert_refused(response, 409, "SK final")
+    assert_refused(response, 409, "SK final", code="cycle_locked")
     assert snapshot() == before
 
 
@@ -436,7 +443,7 @@ def test_changing_a_sent_sheet_is_refused(assessor_client, proposal, cycle, same
     values = {i.pk: 0 for i in indicators_of(cycle)}
     retry_token = token if same_token else uuid.uuid4()
     response = post(assessor_client, proposal, payload(cycle, token=retry_token, values=values))
-    assert_refused(response, 409, "sudah dikirim")
+    assert_refused(response, 409, "sudah dikirim", code="already_sent")
     assert snapshot() == before
 
 
@@ -444,7 +451,7 @@ def test_sending_again_with_a_new_token_after_sending_is_refused(assessor_client
     post(assessor_client, proposal, payload(cycle, token=uuid.uuid4(), action="send"))
     before = snapshot()
     response = post(assessor_client, proposal, payload(cycle, token=uuid.uuid4(), action="send"))
-    assert_refused(response, 409, "sudah dikirim")
+    assert_refused(response, 409, "sudah dikirim", code="already_sent")
     assert snapshot() == before
 
 
@@ -454,7 +461,7 @@ def test_token_of_another_assessors_sheet_is_refused(
     before = snapshot()
     client.force_login(colleague)
     response = post(client, proposal, payload(cycle, token=existing_draft))
-    assert_refused(response, 409, "milik lembar lain")
+    assert_refused(response, 409, "milik lembar lain", code="token_mismatch")
     assert snapshot() == before
 
 
@@ -467,6 +474,7 @@ def test_expired_session_answers_401_json_not_a_login_redirect(client, proposal,
     answer = response.json()
     assert answer["ok"] is False
     assert "Sesi Anda sudah berakhir" in answer["errors"][0]
+    assert answer["code"] == "session_expired"
     assert answer["login_url"].startswith(reverse("login"))
     assert Assessment.objects.count() == 0
 
@@ -499,11 +507,19 @@ def test_save_needs_the_csrf_token_header(proposal, cycle, assessor):
 def test_only_assessors_may_save(client, proposal, cycle, kelurahan_officer):
     client.force_login(kelurahan_officer)
     response = post(client, proposal, payload(cycle, token=uuid.uuid4()))
-    assert_refused(response, 403, "Tim Penilai")
+    assert_refused(response, 403, "Tim Penilai", code="not_assessor")
     assert Assessment.objects.count() == 0
 
 
 # --- hostile bodies and a database outage -------------------------------------------
+
+
+def test_proposal_that_does_not_exist_answers_404_json(assessor_client, cycle):
+    url = reverse("assessments:scoring-save", args=[999999])
+    response = assessor_client.post(
+        url, data=json.dumps(payload(cycle, token=uuid.uuid4())), content_type="application/json"
+    )
+    assert_refused(response, 404, "tidak ditemukan", code="not_found")
 
 
 def test_deeply_nested_json_is_refused_with_400_json(assessor_client, proposal, existing_draft):
@@ -520,7 +536,7 @@ def test_body_over_the_cap_is_refused_before_it_is_read(assessor_client, proposa
 
     response = post(assessor_client, proposal, data)
 
-    assert_refused(response, 413, "terlalu besar")
+    assert_refused(response, 413, "terlalu besar", code="too_large")
     assert Assessment.objects.count() == 0
 
 
@@ -548,11 +564,14 @@ def test_database_outage_answers_json_503_and_changes_nothing(
 
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
+    message = (
+        "Server basis data sedang tidak dapat dihubungi; jawaban Anda tetap tersimpan "
+        "di perangkat. Coba kirim lagi nanti."
+    )
     assert response.json() == {
         "ok": False,
-        "errors": [
-            "Server basis data sedang tidak dapat dihubungi; jawaban Anda tetap tersimpan "
-            "di perangkat. Coba kirim lagi nanti."
-        ],
+        "code": "database_down",
+        "message": message,
+        "errors": [message],
     }
     assert snapshot() == before

@@ -12,6 +12,7 @@ from assessments.models import Assessment, Indicator
 from rt_registry import roles
 from tests import factories
 from tests.e2e.conftest import login
+from tests.e2e.test_offline import device, wait_for_copy
 
 # The live server's flush would drop the migrated kelurahan and indicators for later tests.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -103,7 +104,7 @@ def test_assessor_scores_offline_reloads_and_sends_on_a_tablet(page, browser_con
         == 21
     )
     assert sum(s.value for s in sheet.scores.all()) == 21
-    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('bantar:'))") == []
+    assert device(page) == {"copies": [], "outbox": []}
     assert page.is_disabled("#nilai-B1-2")
 
 
@@ -156,13 +157,20 @@ def test_double_tap_on_send_makes_one_assessment(page, proposal):
     for letter in "BAP":
         for code in codes(letter):
             tap(page, code, 1)
+    wait_for_copy(page, 21)
     # Two identical requests at once, as a double tap or a retry after a timeout sends them.
     answers = page.evaluate(
         """async (parallel) => {
             const config = JSON.parse(document.getElementById('sheet-config').textContent);
             const csrf = document.cookie.match(/csrftoken=([^;]+)/)[1];
-            const token = JSON.parse(localStorage.getItem(
-                `bantar:penilaian:${config.user}:${config.proposal}`)).token;
+            const token = await new Promise(resolve => {
+                const open = indexedDB.open('bantar-penilaian', 1);
+                open.onsuccess = () => {
+                    const get = open.result.transaction('copies').objectStore('copies')
+                        .get([config.user, config.proposal]);
+                    get.onsuccess = () => resolve(get.result.token);
+                };
+            });
             const scores = [...document.querySelectorAll('input.btn-check:checked')].map(
                 e => ({indicator: parseInt(e.name.split('-')[1]), value: parseInt(e.value)}));
             const body = JSON.stringify({client_token: token, action: 'send',
@@ -194,14 +202,11 @@ def test_refusal_from_the_server_is_shown_and_the_answers_stay_in_the_browser(pa
     text = page.text_content("#sheet-notice")
     assert "tahap Penilaian" in text and "Muat ulang halaman" in text
     assert Assessment.objects.count() == 0
-    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('bantar:'))") != []
+    assert device(page)["copies"] != []
 
 
 def copy_in_browser(page):
-    return page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('bantar:')).map("
-        "k => JSON.parse(localStorage.getItem(k)))"
-    )
+    return device(page)["copies"]
 
 
 def fill_everything(page, value):
@@ -213,6 +218,7 @@ def fill_everything(page, value):
 def test_send_replayed_after_the_server_kept_other_answers_keeps_the_copy(page, proposal):
     open_sheet(page, proposal)
     fill_everything(page, 2)
+    wait_for_copy(page, 21)
     token = copy_in_browser(page)[0]["token"]
     # The first send reached the server with other answers; its reply never came back.
     scoring.send_sheet(

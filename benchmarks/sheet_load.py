@@ -1,0 +1,171 @@
+"""The scoring sheet over the network, as a tablet in the field pays for it: the bytes and
+requests of a first load (empty browser cache, no service worker yet), of an online reload
+once the service worker runs (pages network-first, static files from the device), and of a
+reload with no network (everything from the device: must be 0 bytes). Measured in
+Chromium (Playwright) against gunicorn with DEBUG off and the static files collected,
+hashed and compressed as in production (whitenoise; HTML is not compressed by Django, the
+deploy's nginx does not gzip it either). 15 RTs assigned, 21 indicators.
+
+    .venv/bin/python benchmarks/sheet_load.py
+
+Serves on 127.0.0.1:8111 (BENCH_PORT), the throwaway database of _bench.py, static files
+collected into /tmp/bench-static.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import urlsplit
+
+from _bench import ROOT, django_ready, machine
+
+PORT = int(os.environ.get("BENCH_PORT", "8111"))
+BASE = f"http://localhost:{PORT}"
+STATIC_ROOT = "/tmp/bench-static"
+BUDGET = 100 * 1024
+
+
+def make_data():
+    from rt_registry import roles
+    from tests import factories
+
+    assessor = factories.make_user(username="penilai.bench", role=roles.TIM_PENILAI)
+    cycle = factories.make_cycle(stage="PENILAIAN")
+    team = factories.make_team(cycle=cycle, members=[assessor])
+    proposals = [
+        factories.make_proposal(
+            cycle=cycle,
+            rt=factories.make_rt(kelurahan="Buluran Kenali", number=n, kk_count=90),
+            status="DIVERIFIKASI",
+            team=team,
+        )
+        for n in range(1, 16)
+    ]
+    return proposals[0]
+
+
+def server_env():
+    from django.conf import settings
+
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 60,
+        "PUBLIC_BASE_URL": BASE,
+        "ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": STATIC_ROOT,
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "AXES_ENABLED": "0",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+
+
+def start_server(env):
+    python = sys.executable
+    collect = [python, "manage.py", "collectstatic", "--noinput", "-v", "0"]
+    subprocess.run(collect, cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [python, "-m", "gunicorn", "bantar.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "1"],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+class Meter:
+    """Bytes (headers + encoded body) and requests of one page, those a service worker
+    answered left out; every host seen."""
+
+    def __init__(self, context):
+        self.bytes = self.requests = 0
+        self.hosts = set()
+        self.detail = []
+        # On the context: the worker's own requests to the network count too.
+        context.on("requestfinished", self._finished)
+
+    def _finished(self, request):
+        self.hosts.add(urlsplit(request.url).netloc)
+        response = request.response()
+        if response is None or response.from_service_worker:
+            return
+        sizes = request.sizes()
+        size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        self.bytes += size
+        self.requests += 1
+        self.detail.append(f"{size / 1024:6.1f} KiB {urlsplit(request.url).path}")
+
+    def take(self):
+        taken = (self.bytes, self.requests, self.detail)
+        self.bytes = self.requests = 0
+        self.detail = []
+        return taken
+
+
+def measure_in_chromium(proposal):
+    from playwright.sync_api import sync_playwright
+
+    from tests.factories import PASSWORD
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        context = browser.new_context(base_url=BASE, viewport={"width": 768, "height": 1024})
+        page = context.new_page()
+        page.goto("/login/")
+        page.fill("#id_username", "penilai.bench")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/penilaian/")
+        page.wait_for_selector("#offline-panel[data-prepared=ya]")
+        # The list's visit kept the static files; the first load is a fresh tablet's.
+        fresh = browser.new_context(base_url=BASE, viewport={"width": 768, "height": 1024})
+        fresh.add_cookies(context.cookies())
+        first = fresh.new_page()
+        meter = Meter(fresh)
+        first.goto(f"/penilaian/{proposal.pk}/", wait_until="networkidle")
+        rows = [("first load (no cache, no service worker)", *meter.take())]
+        first.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        first.wait_for_timeout(500)
+        first.reload(wait_until="networkidle")
+        rows.append(("reload online (service worker active)", *meter.take()))
+        fresh.set_offline(True)
+        first.reload(wait_until="load")
+        assert first.locator("fieldset[data-indicator]").count() == 21
+        rows.append(("reload offline", *meter.take()))
+        hosts = meter.hosts
+        browser.close()
+    return rows, hosts
+
+
+def main():
+    django_ready(fresh=True)
+    proposal = make_data()
+    server = start_server(server_env())
+    try:
+        rows, hosts = measure_in_chromium(proposal)
+    finally:
+        server.terminate()
+        server.wait()
+    print(machine())
+    print("| load | bytes over the network | requests |")
+    print("|---|---|---|")
+    for label, size, count, _ in rows:
+        print(f"| {label} | {size / 1024:.1f} KiB | {count} |")
+    for label, _, _, detail in rows:
+        print(f"{label}:", *detail, sep="\n  ")
+    print(f"hosts asked: {sorted(hosts)}")
+    first = rows[0][1]  # the service worker's own precaching starts after the load
+    print(f"first load within {BUDGET // 1024} KiB: {'yes' if first <= BUDGET else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
