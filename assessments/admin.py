@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from assessments import cycles, proposals
-from assessments.admin_common import ReadOnlyHistoryAdmin, message_errors
+from assessments.admin_common import LabelledInlineFormSet, ReadOnlyHistoryAdmin, message_errors
 from assessments.forms import ConflictForm, CycleForm, TeamAreaForm, TeamForm, TeamMemberForm
 from assessments.models import (
     ConflictOfInterest,
@@ -163,6 +163,7 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
 
 class TeamMemberInline(admin.TabularInline):
     model = TeamMember
+    formset = LabelledInlineFormSet
     form = TeamMemberForm
     extra = 1
     verbose_name = "anggota"
