@@ -3,6 +3,7 @@ public verification pages (/verifikasi/)."""
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -270,7 +271,12 @@ def verify(request, code):
 
 def unknown_code(request, code):
     throttle.record_miss(request)
-    return render(request, "awards/verify_unknown.html", {"code": code}, status=404)
+    return render(
+        request,
+        "awards/verify_unknown.html",
+        {"code": code, "contact": settings.DPMPPA_CONTACT},
+        status=404,
+    )
 
 
 def revoking_decree(decree):
