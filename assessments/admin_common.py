@@ -42,8 +42,11 @@ class LabelledInlineFormSet(BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         for field in form.fields.values():
+            # The admin wraps foreign keys (RelatedFieldWidgetWrapper); the wrapper's attrs
+            # are not the ones its inner widget renders.
+            widget = getattr(field.widget, "widget", field.widget)
             if field.label:
-                field.widget.attrs.setdefault("aria-label", str(field.label))
+                widget.attrs.setdefault("aria-label", str(field.label))
 
 
 def error_messages(error):
