@@ -11,8 +11,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from assessments import cycles, proposals
-from assessments.admin_common import ReadOnlyHistoryAdmin, message_errors
-from assessments.forms import ConflictForm, CycleForm, TeamAreaForm, TeamForm, TeamMemberForm
+from assessments.admin_common import LabelledInlineFormSet, ReadOnlyHistoryAdmin, message_errors
+from assessments.forms import (
+    PRIZE_FIELDS,
+    ConflictForm,
+    CycleForm,
+    TeamAreaForm,
+    TeamForm,
+    TeamMemberForm,
+)
 from assessments.models import (
     ConflictOfInterest,
     Cycle,
@@ -21,9 +28,12 @@ from assessments.models import (
     TeamMember,
 )
 from rt_registry import roles
-from rt_registry.templatetags.bantar import format_tanggal
+from rt_registry.templatetags.bantar import format_rupiah, format_tanggal
 
 # --- Cycle -------------------------------------------------------------------------------
+
+
+RUPIAH_DISPLAY = {name: f"{name}_rupiah" for name in PRIZE_FIELDS}
 
 
 @admin.register(Cycle)
@@ -90,10 +100,32 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
     def created(self, obj):
         return format_tanggal(timezone.localtime(obj.created_at)) if obj.created_at else "-"
 
+    @admin.display(description="uang pembinaan Kecil")
+    def prize_kecil_rupiah(self, obj):
+        return format_rupiah(obj.prize_kecil)
+
+    @admin.display(description="uang pembinaan Sedang")
+    def prize_sedang_rupiah(self, obj):
+        return format_rupiah(obj.prize_sedang)
+
+    @admin.display(description="uang pembinaan Besar")
+    def prize_besar_rupiah(self, obj):
+        return format_rupiah(obj.prize_besar)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_locked:
+            return fieldsets
+        # Read-only amounts read "Rp 5.000.000", not the stored "5000000,00".
+        return [
+            (name, {**opts, "fields": [RUPIAH_DISPLAY.get(f, f) for f in opts["fields"]]})
+            for name, opts in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_locked:
             names = [f.name for f in Cycle._meta.fields if f.name not in ("id", "created_at")]
-            return [*names, "created"]
+            return [*names, "created", *RUPIAH_DISPLAY.values()]
         return super().get_readonly_fields(request, obj)
 
     def has_delete_permission(self, request, obj=None):
@@ -122,6 +154,11 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
             "can_advance": roles.is_admin_dpmppa(request.user),
         }
         cycle = self.get_object(request, object_id)
+        if cycle is not None and cycle.is_locked and request.method == "POST":
+            # Nothing of a locked cycle changes: refuse rather than say «berhasil diubah».
+            raise PermissionDenied(
+                "Periode ini terkunci (SK final); pengaturannya tidak dapat diubah."
+            )
         if cycle is not None and cycle.is_locked:
             # Everything is read-only once the SK is final: no save buttons to mislead.
             extra_context.update(
@@ -163,6 +200,7 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
 
 class TeamMemberInline(admin.TabularInline):
     model = TeamMember
+    formset = LabelledInlineFormSet
     form = TeamMemberForm
     extra = 1
     verbose_name = "anggota"
@@ -230,10 +268,11 @@ class TeamAdmin(admin.ModelAdmin):
     def proposal_count(self, obj):
         return obj.n_proposals
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.cycle.is_locked:
-            return ["cycle", "name"]
-        return []
+    def has_change_permission(self, request, obj=None):
+        # A team of a locked cycle is a record: it opens view-only, with no Save button
+        # that would report «berhasil diubah» for a change that cannot happen.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not obj.cycle.is_locked)
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)

@@ -4,10 +4,12 @@ the registry admin can import it without a cycle."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from assessments import proposals as flow
 from assessments.forms import ChooseCycleForm
@@ -19,10 +21,32 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        # Whole values: simple-history shortens long ones to "abc[40 chars]xyz", which
+        # hides exactly what an officer opened the history to read (a reason, a name).
+        return HistoricalRecordContextHelper(
+            self.model, historical_record, max_displayed_delta_change_chars=1_000_000
+        )
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied("Riwayat tidak dapat dikembalikan dari sini.")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """For tabular inlines: their labels are column headers that a screen reader does not
+    tie to each row's fields, so every field (and the «Hapus» box) carries its label as
+    aria-label (axe: "label", "select-name")."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            # The admin wraps foreign keys (RelatedFieldWidgetWrapper); the wrapper's attrs
+            # are not the ones its inner widget renders.
+            widget = getattr(field.widget, "widget", field.widget)
+            if field.label:
+                widget.attrs.setdefault("aria-label", str(field.label))
 
 
 def error_messages(error):

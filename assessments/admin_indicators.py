@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from assessments.admin_common import message_errors
+from assessments.admin_common import LabelledInlineFormSet, message_errors
 from assessments.indicators import copy_indicator_set, default_copy_name
 from assessments.models import Indicator, IndicatorSet, Score
 
@@ -37,6 +37,7 @@ class CopySetForm(forms.Form):
 
 class IndicatorInline(admin.TabularInline):
     model = Indicator
+    formset = LabelledInlineFormSet
     fields = ["order", "code", "pillar", "text"]
     extra = 0
     verbose_name = "indikator"

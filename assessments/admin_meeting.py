@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from assessments.admin import ReadOnlyHistoryAdmin
+from assessments.admin_common import LabelledInlineFormSet
 from assessments.models import Cycle, Decision, DocumentJob, Meeting, MeetingAttendee
+from rt_registry.templatetags.bantar import format_waktu
 
 
 class MeetingForm(forms.ModelForm):
@@ -41,6 +43,7 @@ class MeetingForm(forms.ModelForm):
 
 class MeetingAttendeeInline(admin.TabularInline):
     model = MeetingAttendee
+    formset = LabelledInlineFormSet
     fields = ["order", "name", "position", "rank", "nip"]
     extra = 3
     verbose_name_plural = "peserta rapat (urutan pada lembar tanda tangan)"
@@ -74,7 +77,7 @@ class MeetingAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description="dicatat")
     def recorded_at(self, obj):
-        return obj.created_at if obj and obj.pk else "–"
+        return format_waktu(obj.created_at) if obj and obj.pk else "–"
 
     @admin.display(description="tahap periode", ordering="cycle__stage")
     def cycle_stage(self, obj):

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from assessments import proposals as flow
 from assessments.admin_common import ReadOnlyHistoryAdmin, action_page, message_errors
@@ -38,6 +39,7 @@ DETAIL_FIELDS = [
     "team_label",
     "proposed",
     "verified",
+    "resubmit_changes",
     "rt_history",
 ]
 
@@ -158,6 +160,15 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else DETAIL_FIELDS
+
+    @admin.display(description="perubahan saat diajukan ulang")
+    def resubmit_changes(self, obj):
+        changes = flow.resubmission_changes(obj)
+        if not changes:
+            return "–"
+        return format_html_join(
+            mark_safe("<br>"), "{}: {} → {}", ((label, old, new) for label, old, new in changes)
+        )
 
     @admin.display(description="hasil sebelumnya")
     def rt_history(self, obj):

@@ -7,20 +7,12 @@ from django.db.models import Count, Sum
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import Assessment, Score
 from assessments.scoring_forms import ReopenForm
 from rt_registry import roles
-from rt_registry.templatetags.bantar import format_tanggal
-
-
-def _when(moment):
-    if moment is None:
-        return "-"
-    local = timezone.localtime(moment)
-    return f"{format_tanggal(local)} pukul {local:%H.%M}"
+from rt_registry.templatetags.bantar import format_waktu
 
 
 class ScoreInline(admin.TabularInline):
@@ -130,15 +122,15 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     @admin.display(description="dibuka kembali pada")
     def dibuka_kembali_pada(self, sheet):
-        return _when(sheet.reopened_at)
+        return format_waktu(sheet.reopened_at)
 
     @admin.display(description="dibuat")
     def dibuat(self, sheet):
-        return _when(sheet.created_at)
+        return format_waktu(sheet.created_at)
 
     @admin.display(description="terakhir diubah")
     def diubah(self, sheet):
-        return _when(sheet.updated_at)
+        return format_waktu(sheet.updated_at)
 
     @admin.display(description="token tablet")
     def token(self, sheet):

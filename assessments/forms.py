@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,6 +22,21 @@ PRIZE_FIELDS = ["prize_kecil", "prize_sedang", "prize_besar"]
 THRESHOLD_FIELDS = ["kecil_below", "besar_above"]
 
 
+class WholeRupiahInput(forms.NumberInput):
+    """Amounts are whole rupiah: the box shows 5000000, never the stored 5000000.00."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"step": 1, "min": 0, **(attrs or {})})
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return str(int(Decimal(value)))
+        except (InvalidOperation, ValueError):
+            return str(value)  # bad input is shown back as typed
+
+
 class CycleForm(forms.ModelForm):
     """Settings of a cycle. The stage is not here: it moves only via cycles.advance_stage."""
 
@@ -39,6 +56,8 @@ class CycleForm(forms.ModelForm):
             "assessment_opens",
             "assessment_closes",
         ]
+        widgets = {name: WholeRupiahInput() for name in PRIZE_FIELDS}
+        help_texts = dict.fromkeys(PRIZE_FIELDS, "Dalam rupiah, tanpa titik: 7500000.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -245,6 +264,8 @@ class TeamMemberForm(forms.ModelForm):
         model = TeamMember
         fields = ["user", "agency"]
         field_classes = {"user": AssessorChoiceField}
+        # The inline's column header (the model's field has no Indonesian name: "USER").
+        labels = {"user": "Anggota (Tim Penilai)"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

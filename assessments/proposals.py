@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, ConflictOfInterest, Cycle, Proposal, Team
 from rt_registry.models import RT
+from rt_registry.templatetags.bantar import format_rupiah
 
 USULAN = Cycle.Stage.USULAN
 PENILAIAN = Cycle.Stage.PENILAIAN
@@ -245,8 +246,43 @@ def resubmit_proposal(*, proposal, by, ketua_name=None, kk_count=None):
     proposal.status = Proposal.Status.DIAJUKAN
     # The reason stays in the proposal's history; the current record shows the new state.
     proposal.return_reason = ""
-    _save(proposal, by=by, reason="Diajukan ulang")
+    _save(proposal, by=by, reason=RESUBMIT_REASON)
     return proposal
+
+
+RESUBMIT_REASON = "Diajukan ulang"
+# What a kecamatan officer checks again on a resubmitted proposal: (field, label).
+RESUBMIT_FIELDS = [("ketua_name", "Ketua RT"), ("kk_count", "Jumlah KK")]
+
+
+def resubmission_changes(proposal):
+    """[(label, before, after)] of the latest resubmission, read from the proposal's
+    history: the Ketua RT, the KK count, the size category and the prize it brings.
+    Values are display text; [] when the proposal was never resubmitted or nothing changed."""
+    records = list(proposal.history.order_by("-history_date", "-history_id")[:50])
+    for index, record in enumerate(records):
+        if record.history_change_reason == RESUBMIT_REASON and index + 1 < len(records):
+            before, after = records[index + 1], record
+            break
+    else:
+        return []
+    changes = [
+        (label, str(getattr(before, name)), str(getattr(after, name)))
+        for name, label in RESUBMIT_FIELDS
+        if getattr(before, name) != getattr(after, name)
+    ]
+    if before.size_category != after.size_category:
+        labels = dict(Proposal._meta.get_field("size_category").choices)
+        cycle = proposal.cycle
+        changes += [
+            ("Kategori", labels[before.size_category], labels[after.size_category]),
+            (
+                "Uang pembinaan bila menang",
+                format_rupiah(cycle.prize_for(before.size_category)),
+                format_rupiah(cycle.prize_for(after.size_category)),
+            ),
+        ]
+    return changes
 
 
 def withdrawal_errors(proposal):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -36,7 +36,8 @@ from awards.issuing import (
     reconcile,
 )
 from awards.models import Award, Decree, DocumentIdentity
-from awards.payments import payments_xlsx, record_payment
+from awards.payments import record_payment
+from awards.views import payments_download
 from rt_registry.admin_scope import ScopedAdminMixin
 from rt_registry.models import RT
 from rt_registry.roles import is_admin_dpmppa
@@ -206,13 +207,8 @@ class AwardAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Unduh daftar pembayaran (xlsx)", permissions=["view"])
     def download_payments(self, request, queryset):
-        response = HttpResponse(
-            payments_xlsx(queryset),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
         stamp = timezone.localdate().strftime("%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="pembayaran-bantar-{stamp}.xlsx"'
-        return response
+        return payments_download(queryset, filename=f"pembayaran-bantar-{stamp}.xlsx")
 
 
 class RTAwardInline(admin.TabularInline):

@@ -651,6 +651,9 @@ def finalise_decree(decree, *, by):
                 Cycle.Stage.DITETAPKAN
             ):
                 cycle.stage = Cycle.Stage.DITETAPKAN
+            # The worker has no request: name who locked the cycle in its history.
+            cycle._history_user = by
+            cycle._change_reason = f"Dikunci: SK {decree.number} final"
             cycle.save()
     return decree
 

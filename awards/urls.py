@@ -15,6 +15,8 @@ urlpatterns = [
         views.certificate_regenerate,
         name="certificate-regenerate",
     ),
+    # The payment list of a cycle (xlsx), scoped per user.
+    path("pembayaran/<int:cycle_id>/xlsx", views.payments_export, name="payments-xlsx"),
     # Public verification of decrees and certificates (no login).
     path("verifikasi/", views.verify_form, name="verify-form"),
     path("verifikasi/<str:code>", views.verify, name="verify"),

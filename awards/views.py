@@ -1,7 +1,9 @@
-"""Certificates for staff (/piagam/) and the public verification pages (/verifikasi/)."""
+"""Certificates for staff (/piagam/), the payment list of a cycle (/pembayaran/) and the
+public verification pages (/verifikasi/)."""
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,10 +16,34 @@ from django.views.decorators.http import require_POST
 from assessments.models import Cycle, DocumentJob
 from awards import certificates, throttle
 from awards.models import Award, Decree
+from awards.payments import payments_xlsx
 from rt_registry import roles
 from rt_registry.models import Kecamatan, Kelurahan
 from stored_files.integrity import StoredFileMissing, stored_file_state
 from stored_files.views import stored_file_missing
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def payments_download(awards, *, filename):
+    """The finance office's xlsx of these (scoped) awards, as a download."""
+    response = HttpResponse(payments_xlsx(awards), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def payments_export(request, cycle_id):
+    """Every payment of one cycle the user may see, without ticking rows in the admin
+    (the work panel's «Unduh daftar pembayaran»)."""
+    if not request.user.has_perm("awards.view_award"):
+        raise Http404("Halaman tidak ditemukan.")
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    awards = Award.objects.visible_to(request.user).filter(cycle=cycle)
+    return payments_download(
+        awards, filename=f"pembayaran-bantar-{cycle.year}-periode-{cycle.period_roman}.xlsx"
+    )
+
 
 # --- Certificates (staff) --------------------------------------------------------------
 
@@ -243,7 +269,12 @@ def verify(request, code):
 
 def unknown_code(request, code):
     throttle.record_miss(request)
-    return render(request, "awards/verify_unknown.html", {"code": code}, status=404)
+    return render(
+        request,
+        "awards/verify_unknown.html",
+        {"code": code, "contact": settings.DPMPPA_CONTACT},
+        status=404,
+    )
 
 
 def revoking_decree(decree):

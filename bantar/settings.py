@@ -348,6 +348,15 @@ DPMPPA_KOP_ADDRESS = os.environ.get("DPMPPA_KOP_ADDRESS", "Kota Jambi")
 BANTAR_REQUIRE_OFFICIAL_EMBLEMS = env_bool("BANTAR_REQUIRE_OFFICIAL_EMBLEMS", default=not DEBUG)
 # --- end Document identity -----------------------------------------------------------
 
+# --- Issue 9 §4 (office flow): public verification ---------------------------------------
+# Whom a citizen asks when a code is not found (/verifikasi/<code>, 404 page); "\n" breaks lines.
+DPMPPA_CONTACT = os.environ.get(
+    "DPMPPA_CONTACT",
+    "Datang ke kantor DPMPPA Kota Jambi pada hari dan jam kerja dengan membawa piagam atau SK "
+    "yang ingin diperiksa, atau hubungi nomor layanan DPMPPA yang tercantum di laman resmi "
+    "Pemerintah Kota Jambi.",
+).replace("\\n", "\n")
+
 # --- Backup and restore (django-dbbackup; README "Backup and restore") ---------------
 # `make backup` = dbbackup + mediabackup into BACKUP_DIR; stored_files checks the PDFs.
 INSTALLED_APPS += ["dbbackup", "stored_files"]

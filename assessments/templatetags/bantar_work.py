@@ -1,16 +1,28 @@
 """The "Tugas Anda" panel on the admin index: each role sees its open work with links,
-so an officer's first screen says what to do next. A fixed number of queries."""
+so an officer's first screen says what to do next: every next step of the cycle's stage
+(teams, advancing the stage, decisions, SK, piagam, payments) is one click away, never an
+admin action that needs rows ticked. A fixed number of queries."""
 
 from django import template
 from django.db.models import Count, Q
 
 from assessments.jobs import worker_down_message, worker_state
-from assessments.models import Assessment, Cycle, Proposal
+from assessments.models import Assessment, Cycle, Proposal, Team
+from awards.models import Award
 from rt_registry import roles
 
 register = template.Library()
 
 Status = Proposal.Status
+
+
+def next_stage_label(cycle):
+    """The stage an officer may advance the cycle to by hand, or None: Ditetapkan comes
+    only with the final SK (cycles.advance_stage)."""
+    following = cycle.next_stage()
+    if following in (None, Cycle.Stage.DITETAPKAN):
+        return None
+    return Cycle.Stage(following).label
 
 
 @register.inclusion_tag("admin/_work_panel.html")
@@ -35,6 +47,13 @@ def work_panel(user):
         .values_list("proposal__cycle")
         .annotate(n=Count("pk"))
     )
+    teams = dict(Team.objects.filter(cycle__in=cycles).values_list("cycle").annotate(n=Count("pk")))
+    awards = dict(
+        Award.objects.visible_to(user)
+        .filter(cycle__in=cycles)
+        .values_list("cycle")
+        .annotate(n=Count("pk"))
+    )
     rows = []
     for cycle in cycles:
         row = counts.get(cycle.pk, {})
@@ -47,6 +66,9 @@ def work_panel(user):
                 "diverifikasi": row.get("diverifikasi", 0),
                 "tanpa_tim": row.get("tanpa_tim", 0),
                 "sent": sent.get(cycle.pk, 0),
+                "teams": teams.get(cycle.pk, 0),
+                "awards": awards.get(cycle.pk, 0),
+                "next_label": next_stage_label(cycle),
             }
         )
     return {

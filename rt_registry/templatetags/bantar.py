@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -34,6 +35,19 @@ def format_tanggal(value):
     if not value:
         return ""
     return f"{value.day} {BULAN[value.month - 1]} {value.year}"
+
+
+def format_waktu(moment):
+    """29 November 2026 pukul 14.05 WIB: a stored moment in Jakarta time."""
+    if not moment:
+        return "–"
+    local = timezone.localtime(moment)
+    return f"{format_tanggal(local)} pukul {local:%H.%M} WIB"
+
+
+@register.filter
+def waktu(moment):
+    return format_waktu(moment)
 
 
 @register.filter

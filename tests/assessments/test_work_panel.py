@@ -44,7 +44,52 @@ def test_admin_panel_links_the_cycle_pages(client, admin_dpmppa):
     cycle = factories.make_cycle(stage="PENILAIAN")
     html = _index(client, admin_dpmppa)
     assert f"/rekap/{cycle.pk}/" in html
-    assert f"/piagam/{cycle.pk}/" in html
+    assert f"/rapat/{cycle.pk}/keputusan/" in html
+
+
+def test_admin_panel_offers_teams_and_the_next_stage_while_assessing(client, admin_dpmppa):
+    cycle = factories.make_cycle(stage="PENILAIAN")
+    factories.make_team(cycle=cycle, name="Tim 1")
+
+    html = _index(client, admin_dpmppa)
+
+    assert f'href="/admin/assessments/cycle/{cycle.pk}/lanjut-tahap/"' in html
+    assert "Lanjut ke tahap Rekapitulasi" in html
+    assert f'href="/admin/assessments/team/add/?cycle={cycle.pk}"' in html
+    assert ">1 tim</a>" in html
+
+
+def test_admin_panel_never_offers_advancing_to_ditetapkan_by_hand(client, admin_dpmppa):
+    cycle = factories.make_cycle(stage="REKAPITULASI")
+
+    html = _index(client, admin_dpmppa)
+
+    assert "lanjut-tahap" not in html
+    assert f'href="/admin/awards/decree/add/?cycle={cycle.pk}"' in html
+
+
+def test_decided_cycle_offers_certificates_and_the_payment_list(client, admin_dpmppa):
+    cycle = factories.make_cycle(stage="REKAPITULASI")
+    factories.make_winner(cycle=cycle, kelurahan="Buluran Kenali", number=1)
+    factories.make_decree(cycle=cycle)
+    cycle.refresh_from_db()
+    cycle.stage = "DITETAPKAN"
+    cycle.save()
+
+    html = _index(client, admin_dpmppa)
+
+    assert f'href="/piagam/{cycle.pk}/"' in html
+    assert f'href="/pembayaran/{cycle.pk}/xlsx"' in html
+    assert "Unduh daftar pembayaran (xlsx)" in html
+
+
+def test_kelurahan_officer_without_awards_in_scope_gets_no_payment_link(client, kelurahan_officer):
+    cycle = factories.make_cycle(stage="REKAPITULASI")
+    factories.make_winner(cycle=cycle, kelurahan="Kenali Asam", number=1)
+
+    html = _index(client, kelurahan_officer)
+
+    assert "/pembayaran/" not in html
 
 
 def test_work_panel_queries_do_not_grow_with_proposals(client, admin_dpmppa):

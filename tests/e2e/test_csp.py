@@ -1,23 +1,19 @@
 """Browser: every page of every role loads under the strict Content-Security-Policy with
-no violation. The demo data (seed_demo) gives each role real rows; the admin pages come
-from admin.site._registry, so a newly registered model is visited without editing this
-file. Violations are caught twice: the `securitypolicyviolation` event on the document
+no violation. The pages come from tests/e2e/pages.py (shared with the accessibility
+test). Violations are caught twice: the `securitypolicyviolation` event on the document
 and Chromium's console message."""
 
 import io
 import re
 
 import pytest
-from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import RequestFactory
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from assessments.models import Assessment, Cycle, DocumentJob, Proposal, Team
-from awards.models import Award, Decree
+from assessments.models import Cycle
 from rt_registry.management.commands.seed_demo import DEMO_PASSWORD
 from tests.e2e.conftest import login
+from tests.e2e.pages import OFFICERS, TIM_PENILAI, officer_pages, public_pages
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -32,102 +28,6 @@ document.addEventListener("securitypolicyviolation", function (e) {
 READ_VIOLATIONS = (
     "() => new Promise(r => setTimeout(() => r(window.__cspViolations || ['no listener']), 150))"
 )
-
-ADMIN_DPMPPA = "dpmppa"
-PETUGAS_KECAMATAN = "kec.telanaipura"
-PETUGAS_KELURAHAN = "kel.buluran-kenali"
-TIM_PENILAI = "penilai1"
-
-
-def admin_url(name, *args):
-    try:
-        return reverse(f"admin:{name}", args=args)
-    except NoReverseMatch:
-        return None
-
-
-def admin_pages(username):
-    """The admin index, then per registered model the role may see: its change list, add
-    form, one change form with its history, and the import/export pages it may open."""
-    request = RequestFactory().get("/admin/")
-    request.user = get_user_model().objects.get(username=username)
-    pages = [reverse("admin:index")]
-    for model, model_admin in admin.site._registry.items():
-        if not model_admin.has_view_or_change_permission(request):
-            continue
-        info = f"{model._meta.app_label}_{model._meta.model_name}"
-        pages.append(admin_url(f"{info}_changelist"))
-        if model_admin.has_add_permission(request):
-            pages.append(admin_url(f"{info}_add"))
-        obj = model_admin.get_queryset(request).order_by("-pk").first()
-        if obj is not None and model_admin.has_view_or_change_permission(request, obj):
-            pages += [admin_url(f"{info}_change", obj.pk), admin_url(f"{info}_history", obj.pk)]
-        if getattr(model_admin, "has_import_permission", None) and (
-            model_admin.has_import_permission(request)
-        ):
-            pages.append(admin_url(f"{info}_import"))
-        if getattr(model_admin, "has_export_permission", None) and (
-            model_admin.has_export_permission(request)
-        ):
-            pages.append(admin_url(f"{info}_export"))
-    return [page for page in pages if page]
-
-
-def public_pages():
-    decree = Decree.objects.filter(status="FINAL").first()
-    award = Award.objects.first()
-    return [
-        "/",
-        reverse("assessments:indicator-list"),
-        reverse("awards:verify-form"),
-        reverse("awards:verify", args=[decree.verification_code]),
-        reverse("awards:verify", args=[award.certificate_code]),
-        reverse("login"),
-        reverse("admin:login"),
-    ]
-
-
-def staff_pages(username):
-    cycles = list(Cycle.objects.order_by("pk"))
-    decided = Cycle.objects.filter(awards__isnull=False).distinct().get()
-    pages = [
-        reverse("awards:certificate-cycles"),
-        reverse("awards:certificate-list", args=[decided.pk]),
-    ]
-    if username in (ADMIN_DPMPPA, PETUGAS_KECAMATAN):
-        pages += [reverse("assessments:recap", args=[c.pk]) for c in cycles]
-    if username == ADMIN_DPMPPA:
-        pages += [reverse("assessments:decisions", args=[c.pk]) for c in cycles]
-        pages += [
-            reverse("assessments:document-job", args=[j.pk]) for j in DocumentJob.objects.all()
-        ]
-    return pages
-
-
-def workflow_pages(username):
-    """The portal's own admin pages beside the standard ones (confirmations, imports).
-    Some answer with a refusal in the demo's stage; that page is checked all the same."""
-    current = Cycle.objects.order_by("-pk").first()
-    proposals = Proposal.objects.filter(cycle=current).order_by("pk")
-    pages = []
-    if username == ADMIN_DPMPPA:
-        team = Team.objects.filter(cycle=current).order_by("pk").first()
-        sheet = Assessment.objects.filter(status="SENT").order_by("pk").first()
-        pages += [admin_url("assessments_cycle_advance", c.pk) for c in Cycle.objects.all()]
-        pages += [
-            admin_url("assessments_team_add_area", team.pk),
-            admin_url("assessments_assessment_reopen", sheet.pk),
-        ]
-    if username == PETUGAS_KECAMATAN:
-        proposal = proposals.filter(status="DIAJUKAN").first() or proposals.first()
-        pages.append(admin_url("assessments_proposal_return", proposal.pk))
-    if username == PETUGAS_KELURAHAN:
-        proposal = proposals.filter(status="DIKEMBALIKAN").first() or proposals.first()
-        pages += [
-            admin_url("assessments_proposal_import"),
-            admin_url("assessments_proposal_resubmit", proposal.pk),
-        ]
-    return pages
 
 
 class Visitor:
@@ -194,16 +94,14 @@ def test_every_page_of_every_role_loads_without_csp_violation(browser_context):
     visitor.visit(reverse("awards:verify", args=["TIDAKADA"]), expect_status=404)
     visitor.visit("/tidak-ada/", expect_status=404)
 
-    for username in (ADMIN_DPMPPA, PETUGAS_KECAMATAN, PETUGAS_KELURAHAN):
+    for username in OFFICERS:
         browser_context.clear_cookies()
         login(page, username, DEMO_PASSWORD)
         page.wait_for_url("**/admin/")
         visitor.check(f"{username} login")
-        for url in admin_pages(username) + staff_pages(username):
-            visitor.visit(url)
-        for url in workflow_pages(username):
-            visitor.visit(url, expect_status="any")
-        if username == ADMIN_DPMPPA:
+        for url, status in officer_pages(username):
+            visitor.visit(url, expect_status=status)
+        if username == OFFICERS[0]:
             regenerate_asks_first(page)
 
     # The assessor: the RT list, then a scoring sheet whose script runs under the policy.

@@ -1,0 +1,122 @@
+"""Browser: the office flow has no dead end. Admin DPMPPA walks a cycle from Penilaian to
+the payment list by clicking links only, from the login: advance the stage, decide, draft
+the SK, finalise it, make the piagam, export the payments. A kelurahan officer then
+finds the payment list of their kelurahan on their own work panel.
+
+Set BANTAR_SCREENSHOTS=<folder> to keep screenshots of the work panel, the recap at
+1366×768 and the cycle's history page."""
+
+import io
+import os
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from assessments.models import Decision
+from awards.models import Award, Decree
+from tests import factories
+from tests.e2e.conftest import login
+
+WINNERS = [("Buluran Kenali", 5, 132, "Hj. Siti Aminah"), ("Kenali Asam", 3, 40, "Rudi")]
+LOSERS = [("Telanaipura", 9, 60)]
+
+
+def shot(page, name):
+    folder = os.environ.get("BANTAR_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
+
+
+def work_panel_link(page, step):
+    return page.locator(f"#tugas-anda a[data-next-step='{step}']").first
+
+
+def download_rows(download, tmp_path):
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    sheet = load_workbook(io.BytesIO(path.read_bytes())).active
+    return [row for row in sheet.iter_rows(min_row=5, values_only=True) if row[0] is not None]
+
+
+def test_admin_walks_a_cycle_from_assessing_to_payments_by_links_alone(
+    page, live_server, admin_dpmppa, assessor, kelurahan_officer, immediate_tasks, tmp_path
+):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    cycle = factories.make_decided_cycle(
+        winners=WINNERS, losers=LOSERS, assessor=assessor, by=admin_dpmppa
+    )
+    # Back to Penilaian with nothing decided: the walk does the rest.
+    Decision.objects.filter(proposal__cycle=cycle).delete()
+    cycle.stage = "PENILAIAN"
+    cycle.save()
+
+    login(page, "admin.uji", factories.PASSWORD)
+    page.wait_for_url("**/admin/")
+    shot(page, "work-panel-penilaian")
+
+    # 1. Advance the stage.
+    work_panel_link(page, "advance").click()
+    page.get_by_role("button", name="Ya, lanjut ke tahap Rekapitulasi").or_(
+        page.locator("input[type=submit][value='Ya, lanjut ke tahap Rekapitulasi']")
+    ).click()
+    page.wait_for_selector(".messagelist")
+    assert "sekarang di tahap Rekapitulasi" in page.inner_text(".messagelist")
+
+    # 2. Decide: back to the work panel, the meeting's page, the rule for all.
+    page.locator(".breadcrumbs a").first.click()
+    page.wait_for_url("**/admin/")
+    shot(page, "work-panel-rekapitulasi")
+    page.locator("#tugas-anda a", has_text="Rekapitulasi").first.click()
+    page.wait_for_url(f"**/rekap/{cycle.pk}/")
+    shot(page, "recap-1366x768")
+    page.get_by_role("link", name="Keputusan rapat").click()
+    page.get_by_role("button", name="Terapkan aturan untuk semua").click()
+    page.wait_for_selector(".alert-success")
+    assert Decision.objects.filter(proposal__cycle=cycle).count() == 3
+
+    # 3. Draft the SK from the decisions page, fill it in, finalise.
+    page.get_by_role("link", name="buat draf SK Wali Kota").click()
+    page.locator("input[type=submit][value='Buat draf SK']").click()
+    page.wait_for_selector(".messagelist")
+    page.fill("input[name=number]", "512 TAHUN 2026")
+    page.fill("input[name=decided_on]", "20/11/2026")
+    page.fill("input[name=signatory_name]", "Maulana")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_selector(".messagelist")
+    page.get_by_role("link", name="Finalkan SK…").click()
+    page.locator("input[type=submit][value='Finalkan SK']").click()
+    page.wait_for_url("**/dokumen/**")
+    page.wait_for_selector("#job-download:not(.d-none)")
+    assert Decree.objects.get().status == "FINAL"
+
+    # 4. The piagam, from the progress page of the final SK.
+    page.locator("#job-links a", has_text="buat piagam").click()
+    page.wait_for_url(f"**/piagam/{cycle.pk}/")
+    page.get_by_role("button", name="Buat PDF").first.click()
+    page.wait_for_url("**/dokumen/**")
+    page.wait_for_selector("#job-download:not(.d-none)")
+
+    # 5. The payment list, from the progress page of the piagam.
+    with page.expect_download() as download:
+        page.locator("#job-links a", has_text="daftar pembayaran").click()
+    rows = download_rows(download.value, tmp_path)
+    assert sorted((r[4], r[5]) for r in rows) == [("Buluran Kenali", "05"), ("Kenali Asam", "03")]
+
+    # The cycle's history names who locked it, in WIB.
+    page.goto(f"/admin/assessments/cycle/{cycle.pk}/history/")
+    shot(page, "cycle-history")
+    history = page.inner_text("#change-history")
+    assert "Dikunci: SK 512 TAHUN 2026 final" in history and "admin.uji" in history
+    assert "WIB" in history
+
+    # The kelurahan officer finds their kelurahan's payments on their own work panel.
+    page.context.clear_cookies()
+    login(page, "kel.uji", factories.PASSWORD)
+    page.wait_for_url("**/admin/")
+    shot(page, "work-panel-kelurahan")
+    with page.expect_download() as download:
+        work_panel_link(page, "payments").click()
+    rows = download_rows(download.value, tmp_path)
+    assert [(r[4], r[5]) for r in rows] == [("Buluran Kenali", "05")]
+    assert Award.objects.filter(cycle=cycle).count() == 2
