@@ -46,6 +46,8 @@ COVERAGE_TARGET_PCT = Decimal("80")
 # How many cycles the trend looks back over (the cycle shown and the ones before it).
 TREND_CYCLES = 4
 WEAKEST_COUNT = 5
+# The keys of overview_tables (the rest are analysis_tables), for the xlsx view.
+OVERVIEW_KEYS = {"corong", "cakupan-kecamatan", "cakupan-kelurahan", "penilai"}
 
 
 def ensure_dashboard_user(user):
@@ -474,29 +476,38 @@ def indicator_trend_table(*, cycle, user):
 # --- The whole dashboard ---------------------------------------------------------------
 
 
-def dashboard_tables(*, cycle, user, sort="cakupan", today=None):
-    """Every table of the dashboard, in page order, keyed by Table.key."""
+def overview_tables(*, cycle, user, sort="cakupan", today=None):
+    """The tables of /dasbor/, in page order, keyed by Table.key."""
     rows = scoped_recap(cycle, user)
-    indicators = list(Indicator.objects.filter(indicator_set_id=cycle.indicator_set_id))
     tables = [
         funnel_table(cycle=cycle, user=user, rows=rows),
         *coverage_tables(cycle=cycle, user=user, sort=sort),
         assessor_progress_table(cycle=cycle, user=user, today=today),
+    ]
+    return {t.key: t for t in tables}
+
+
+def analysis_tables(*, cycle, user):
+    """The tables of /dasbor/indikator/, in page order, keyed by Table.key."""
+    rows = scoped_recap(cycle, user)
+    indicators = list(Indicator.objects.filter(indicator_set_id=cycle.indicator_set_id))
+    tables = [
         indicator_table(rows=rows, indicators=indicators),
         weakest_table(rows=rows, indicators=indicators),
+        *kecamatan_indicator_tables(rows=rows, indicators=indicators),
         pillar_trend_table(cycle=cycle, user=user),
         indicator_trend_table(cycle=cycle, user=user),
     ]
     return {t.key: t for t in tables}
 
 
-def kecamatan_indicator_tables(*, cycle, user):
-    """Per kecamatan in scope: the indicator score table of its RTs."""
-    rows = scoped_recap(cycle, user)
-    indicators = list(Indicator.objects.filter(indicator_set_id=cycle.indicator_set_id))
+def kecamatan_indicator_tables(*, rows, indicators):
+    """Per kecamatan, when there are several: the indicator score table of its RTs."""
     by_kecamatan = defaultdict(list)
     for r in rows:
         by_kecamatan[r.proposal.kecamatan_name].append(r)
+    if len(by_kecamatan) < 2:
+        return []
     return [
         indicator_table(
             rows=group,

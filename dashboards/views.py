@@ -38,10 +38,10 @@ def dashboard(request):
     context = page_context(request, cycle)
     if cycle is not None:
         sort = request.GET.get("urut", "cakupan")
-        tables = stats.dashboard_tables(cycle=cycle, user=request.user, sort=sort)
+        tables = stats.overview_tables(cycle=cycle, user=request.user, sort=sort)
         context |= {
             "sort": sort if sort in stats.COVERAGE_SORTS else "cakupan",
-            "tables": [tables[k] for k in tables if k.startswith(("corong", "cakupan"))],
+            "tables": [t for key, t in tables.items() if key != "penilai"],
             "progress": tables["penilai"],
             "days_left": stats.days_left(cycle),
         }
@@ -54,11 +54,8 @@ def indicators(request):
     cycle = get_cycle(request)
     context = page_context(request, cycle)
     if cycle is not None:
-        tables = stats.dashboard_tables(cycle=cycle, user=request.user)
-        context |= {
-            "tables": [tables[k] for k in ("indikator", "terlemah", "tren", "tren-indikator")],
-            "kecamatan_tables": stats.kecamatan_indicator_tables(cycle=cycle, user=request.user),
-        }
+        tables = stats.analysis_tables(cycle=cycle, user=request.user)
+        context["tables"] = list(tables.values())
     return render(request, "dashboards/indicators.html", context)
 
 
@@ -66,13 +63,11 @@ def indicators(request):
 def table_xlsx(request, cycle_id, key):
     stats.ensure_dashboard_user(request.user)
     cycle = get_cycle(request, cycle_id)
-    tables = stats.dashboard_tables(
-        cycle=cycle, user=request.user, sort=request.GET.get("urut", "cakupan")
-    )
-    if key.startswith("indikator-kec-"):
-        tables = {
-            t.key: t for t in stats.kecamatan_indicator_tables(cycle=cycle, user=request.user)
-        }
+    if key in stats.OVERVIEW_KEYS:
+        sort = request.GET.get("urut", "cakupan")
+        tables = stats.overview_tables(cycle=cycle, user=request.user, sort=sort)
+    else:
+        tables = stats.analysis_tables(cycle=cycle, user=request.user)
     table = tables.get(key)
     if table is None:
         raise Http404("Tabel tidak ditemukan.")
