@@ -2,8 +2,9 @@
 and the RT self-check (/cek-mandiri/, answered in the browser, nothing sent or stored)."""
 
 import hashlib
+import json
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
@@ -29,17 +30,16 @@ def results_index(request):
     )
 
 
-def get_published(year, period):
-    found = results.published_cycle(year, period)
-    if found is None:
-        raise Http404(
-            "Hasil periode ini belum diumumkan: SK Wali Kota belum final atau telah dicabut."
-        )
-    return found
+def unpublished(request):
+    """404 with the reason in plain words: no decree in force (none yet, or revoked)."""
+    return render(request, "dashboards/results_unpublished.html", {}, status=404)
 
 
 def results_cycle(request, year, period):
-    cycle, decree = get_published(year, period)
+    found = results.published_cycle(year, period)
+    if found is None:
+        return unpublished(request)
+    cycle, decree = found
     awards = results.winners(cycle)
     return render(
         request,
@@ -55,7 +55,10 @@ def results_cycle(request, year, period):
 
 
 def results_csv(request, year, period):
-    cycle, decree = get_published(year, period)
+    found = results.published_cycle(year, period)
+    if found is None:
+        return unpublished(request)
+    cycle, decree = found
     body = results.winners_csv(cycle, decree, results.winners(cycle))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     filename = f"pemenang-bantar-{cycle.year}-periode-{cycle.period}.csv"
@@ -122,7 +125,8 @@ def self_check_service_worker(request):
     response = render(
         request,
         "dashboards/self_check_sw.js",
-        {"urls": urls, "version": version},
+        # A JavaScript file, not HTML: JSON is the safe literal for these (our own) paths.
+        {"urls_json": json.dumps(urls), "version": version},
         content_type="text/javascript; charset=utf-8",
     )
     response["Service-Worker-Allowed"] = "/cek-mandiri/"

@@ -3,7 +3,7 @@
    fresh version whenever there is signal), cache first for static files (hashed names). */
 "use strict";
 const CACHE = "bantar-cek-mandiri-{{ version }}";
-const URLS = [{% for url in urls %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+const URLS = {{ urls_json|safe }};
 const PAGE = URLS[0];
 
 self.addEventListener("install", (event) => {
