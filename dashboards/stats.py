@@ -502,10 +502,11 @@ def analysis_tables(*, cycle, user):
 
 
 def kecamatan_indicator_tables(*, rows, indicators):
-    """Per kecamatan, when there are several: the indicator score table of its RTs."""
+    """Per kecamatan with assessed RTs, when there are several: its indicator table."""
     by_kecamatan = defaultdict(list)
     for r in rows:
-        by_kecamatan[r.proposal.kecamatan_name].append(r)
+        if r.sent_count:
+            by_kecamatan[r.proposal.kecamatan_name].append(r)
     if len(by_kecamatan) < 2:
         return []
     return [

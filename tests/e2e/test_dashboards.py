@@ -99,7 +99,7 @@ def test_dashboards_and_public_pages_on_demo_data(axe_context):
 
     # The funnel's numbers on the page are real (not all zero) on the demo data.
     page.goto(reverse("dashboards:dashboard"))
-    funnel = page.locator("table[data-table=corong] tbody tr td:nth-child(2)").all_inner_texts()
+    funnel = page.locator("table[data-table=corong] tbody tr td:nth-child(2)").all_text_contents()
     assert len(funnel) == 6 and int(funnel[0].replace(".", "")) > 1000
     assert int(funnel[1]) > 0 and int(funnel[2]) > 0
 
