@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "rt_registry",
     "assessments",
     "awards",
+    # Issue 11: cycle dashboard, indicator analytics, public results, self-check.
+    "dashboards",
 ]
 
 MIDDLEWARE = [

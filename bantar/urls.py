@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),
     path("", include("awards.urls")),
+    path("", include("dashboards.urls")),  # /dasbor/, /hasil/, /cek-mandiri/ (issue 11)
 ]
 
 # Nothing serves MEDIA_ROOT, not even with DEBUG on: stored decrees, certificates and

@@ -34,10 +34,17 @@ def healthz(request):
 
 @login_required
 def home(request):
-    """Each role lands on its work: assessors on their RTs, officers in the admin."""
+    """Each role lands on its work: assessors on their RTs, officers on the cycle
+    dashboard of their area, other staff in the admin."""
     user = request.user
     if roles.is_assessor(user) and not user.is_staff:
         return redirect("assessments:assessor-home")
+    if (
+        roles.is_admin_dpmppa(user)
+        or roles.is_kecamatan_officer(user)
+        or roles.is_kelurahan_officer(user)
+    ):
+        return redirect("dashboards:dashboard")
     if user.is_staff:
         return redirect("admin:index")
     return redirect("public-home")

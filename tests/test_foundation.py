@@ -33,7 +33,7 @@ def test_assessor_lands_on_assessment_home(client, assessor):
 
 
 @pytest.mark.django_db
-def test_officer_lands_in_admin(client, kelurahan_officer):
+def test_officer_lands_on_the_dashboard(client, kelurahan_officer):
     client.force_login(kelurahan_officer)
     response = client.get(reverse("home"))
-    assert response["Location"] == reverse("admin:index")
+    assert response["Location"] == reverse("dashboards:dashboard")

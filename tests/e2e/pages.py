@@ -62,6 +62,11 @@ def public_pages():
         reverse("awards:verify", args=[award.certificate_code]),
         reverse("login"),
         reverse("admin:login"),
+        # Issue 11: public results of the decree in force, and the self-check.
+        reverse("dashboards:results"),
+        reverse("dashboards:results-cycle", args=[decree.cycle.year, decree.cycle.period]),
+        reverse("dashboards:results-kelurahan", args=[award.rt.kelurahan_id]),
+        reverse("dashboards:self-check"),
     ]
 
 
@@ -72,6 +77,15 @@ def staff_pages(username):
         reverse("awards:certificate-cycles"),
         reverse("awards:certificate-list", args=[decided.pk]),
     ]
+    # Issue 11: the dashboard pages of each cycle and one RT of the role's area.
+    user = get_user_model().objects.get(username=username)
+    rt = Proposal.objects.visible_to(user).order_by("pk").values_list("rt_id", flat=True)[0]
+    for c in cycles:
+        pages += [
+            reverse("dashboards:dashboard") + f"?periode={c.pk}",
+            reverse("dashboards:indicators") + f"?periode={c.pk}",
+        ]
+    pages.append(reverse("dashboards:rt-detail", args=[rt]))
     if username in (ADMIN_DPMPPA, PETUGAS_KECAMATAN):
         pages += [reverse("assessments:recap", args=[c.pk]) for c in cycles]
     if username == ADMIN_DPMPPA:

@@ -83,7 +83,7 @@ def test_no_page_of_any_role_has_a_serious_accessibility_violation(axe_page):
     for username in (*OFFICERS, TIM_PENILAI):
         axe_page.context.clear_cookies()
         login(axe_page, username, DEMO_PASSWORD)
-        axe_page.wait_for_url("**/penilaian/" if username == TIM_PENILAI else "**/admin/")
+        axe_page.wait_for_url("**/penilaian/" if username == TIM_PENILAI else "**/dasbor/")
         auditor.audit(f"{username} beranda")
         if username == TIM_PENILAI:
             # The scoring sheet, the page the assessor works on.

@@ -97,7 +97,7 @@ def test_every_page_of_every_role_loads_without_csp_violation(browser_context):
     for username in OFFICERS:
         browser_context.clear_cookies()
         login(page, username, DEMO_PASSWORD)
-        page.wait_for_url("**/admin/")
+        page.wait_for_url("**/dasbor/")
         visitor.check(f"{username} login")
         for url, status in officer_pages(username):
             visitor.visit(url, expect_status=status)

@@ -15,7 +15,7 @@ def test_admin_creates_finalises_and_downloads_the_decree(
     cycle = factories.make_decided_cycle(winners=WINNERS, assessor=assessor, by=admin_dpmppa)
 
     login(page, "admin.uji", factories.PASSWORD)
-    page.wait_for_url("**/admin/**")
+    page.wait_for_url("**/dasbor/")
     page.goto("/admin/awards/decree/add/")
     page.select_option("select[name=cycle]", str(cycle.pk))
     page.locator("input[type=submit][value='Buat draf SK']").click()

@@ -39,6 +39,13 @@ def download_rows(download, tmp_path):
     return [row for row in sheet.iter_rows(min_row=5, values_only=True) if row[0] is not None]
 
 
+def to_work_panel(page):
+    """Officers land on the dashboard (/dasbor/); its navbar leads to the work panel."""
+    page.wait_for_url("**/dasbor/")
+    page.get_by_role("link", name="Administrasi").click()
+    page.wait_for_url("**/admin/")
+
+
 def test_admin_walks_a_cycle_from_assessing_to_payments_by_links_alone(
     page, live_server, admin_dpmppa, assessor, kelurahan_officer, immediate_tasks, tmp_path
 ):
@@ -52,7 +59,7 @@ def test_admin_walks_a_cycle_from_assessing_to_payments_by_links_alone(
     cycle.save()
 
     login(page, "admin.uji", factories.PASSWORD)
-    page.wait_for_url("**/admin/")
+    to_work_panel(page)
     shot(page, "work-panel-penilaian")
 
     # 1. Advance the stage.
@@ -113,7 +120,7 @@ def test_admin_walks_a_cycle_from_assessing_to_payments_by_links_alone(
     # The kelurahan officer finds their kelurahan's payments on their own work panel.
     page.context.clear_cookies()
     login(page, "kel.uji", factories.PASSWORD)
-    page.wait_for_url("**/admin/")
+    to_work_panel(page)
     shot(page, "work-panel-kelurahan")
     with page.expect_download() as download:
         work_panel_link(page, "payments").click()

@@ -11,7 +11,7 @@ def test_kelurahan_proposes_and_kecamatan_verifies_in_the_browser(
     cycle = factories.make_cycle(stage="USULAN")
 
     login(page, "kel.uji", factories.PASSWORD)
-    page.wait_for_url("**/admin/**")
+    page.wait_for_url("**/dasbor/")
     page.goto("/admin/rt_registry/rt/")
     page.locator(f"input[name=_selected_action][value='{rt_in_scope.pk}']").check()
     page.select_option("select[name=action]", "propose_selected_rts")
@@ -24,7 +24,7 @@ def test_kelurahan_proposes_and_kecamatan_verifies_in_the_browser(
     page.context.clear_cookies()  # a new session: the kecamatan officer on the same machine
 
     login(page, "kec.uji", factories.PASSWORD)
-    page.wait_for_url("**/admin/**")
+    page.wait_for_url("**/dasbor/")
     page.goto("/admin/assessments/proposal/")
     page.get_by_role("link", name="RT 05").click()
     page.locator("input[type=submit][value=Verifikasi]").click()

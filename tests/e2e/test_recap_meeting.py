@@ -35,7 +35,7 @@ def test_admin_recap_decide_and_make_berita_acara(page, admin_dpmppa, settings):
     MeetingAttendee.objects.create(meeting=meeting, name="Budi Santoso", position="DLH")
 
     login(page, "admin.uji", factories.PASSWORD)
-    page.wait_for_url("**/admin/")
+    page.wait_for_url("**/dasbor/")
     page.goto(f"/rekap/{cycle.pk}/")
     good_row = page.locator(f"#usulan-{good.pk}")
     assert "41,00" in good_row.inner_text() or "41.00" in good_row.inner_text()

@@ -16,7 +16,7 @@ def test_kelurahan_officer_imports_rt_file_and_sees_only_own_kelurahan(
     ]
 
     login(page, "kel.uji", factories.PASSWORD)
-    page.wait_for_url("**/admin/")
+    page.wait_for_url("**/dasbor/")
     page.goto("/admin/rt_registry/rt/")
     page.click("text=Impor")
     page.set_input_files(
