@@ -6,17 +6,31 @@ or superseded versions, and never a sheet by an assessor who declared a conflict
 interest for that RT. Means are exact fractions; they are rounded only for display, so
 a total of exactly 70% passes a 70% rule.
 
+The database does the arithmetic: one aggregate returns, per proposal, the sum of its
+scores per pillar, how many sheets scored each indicator (normally the same for all) and
+how many indicators have a 0 against a 2. Every mean of a proposal then shares one
+denominator, the number of its sheets, so totals and subtotals are integer numerators over
+that denominator and the pass rule is an integer comparison: no rounding decides a
+boundary. (A proposal whose indicators were scored by different numbers of sheets, which
+sending never produces, is summed exactly from its per-indicator means instead.)
+The per-indicator means (`row.cells`, `row.means`, `row.disagreements`) are read in one
+more query, on first use, for all the rows at once or for just the rows a page shows
+(`load_details`).
+
 `build_recap(cycle=..., proposals=...)` runs a fixed number of queries (proposals,
-indicators, score sums, sent sheets, team members, conflicts) whatever the number of
-proposals; filters on computed values (pass/fail, complete) are applied in Python.
+indicators, the aggregate, sent sheets, team members, conflicts; per-indicator details
+when asked) whatever the number of proposals; filters on computed values (pass/fail,
+complete) are applied in Python.
 """
 
+import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Sum
+from django.db import connection
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Sum
 
 from assessments.models import (
     Assessment,
@@ -50,30 +64,47 @@ class RecapRow:
     proposal: Proposal
     indicators: list
     sent_count: int = 0
-    means: dict = field(default_factory=dict)  # indicator_id -> Fraction
-    disagreements: set = field(default_factory=set)  # indicator_id
     missing: list = field(default_factory=list)  # names of members who have not sent
     expected_count: int = 0
     pass_min_total_pct: Decimal = Decimal("70")
     pass_min_pillar_pct: Decimal = Decimal("50")
+    # Pillar subtotals are numerators[pillar] / denominator (the number of sheets).
+    numerators: dict = field(default_factory=dict)
+    denominator: int = 1
+    disagreement_count: int = 0
+    details: "_Details | None" = None  # per-indicator means, read on first use
 
     @property
     def is_complete(self):
         return not self.missing and self.sent_count > 0
 
-    # Computed once per row, after build_recap has filled `means` (rows are read-only then).
-    @cached_property
-    def _subtotals(self):
-        sums = dict.fromkeys(Pillar, Fraction(0))
-        for i in self.indicators:
-            sums[i.pillar] += self.means.get(i.pk, Fraction(0))
-        return sums
+    @property
+    def means(self):
+        """indicator_id -> Fraction, for the indicators scored at least once."""
+        return self._details()[0]
+
+    @property
+    def disagreements(self):
+        """The indicator ids where one sheet gave 0 and another 2."""
+        return self._details()[1]
+
+    def _details(self):
+        if self.details is None:
+            return {}, set()
+        return self.details.of(self)
 
     def pillar_subtotal(self, pillar):
-        return self._subtotals[Pillar(pillar)]
+        return Fraction(self.numerators.get(Pillar(pillar), 0), self.denominator)
+
+    @cached_property
+    def _pillar_max(self):
+        counts = dict.fromkeys(Pillar, 0)
+        for i in self.indicators:
+            counts[i.pillar] += 1
+        return {p: MAX_SCORE * n for p, n in counts.items()}
 
     def pillar_max(self, pillar):
-        return MAX_SCORE * sum(1 for i in self.indicators if i.pillar == pillar)
+        return self._pillar_max[Pillar(pillar)]
 
     def pillar_pct(self, pillar):
         top = self.pillar_max(pillar)
@@ -81,7 +112,7 @@ class RecapRow:
 
     @cached_property
     def total(self):
-        return sum(self.means.values(), Fraction(0))
+        return Fraction(sum(self.numerators.values()), self.denominator)
 
     @property
     def max_total(self):
@@ -93,12 +124,25 @@ class RecapRow:
 
     @cached_property
     def passes(self):
-        """The cycle's rule: total% >= minimum AND every pillar% >= minimum (inclusive)."""
+        """The cycle's rule: total% >= minimum AND every pillar% >= minimum (inclusive).
+        In integers: numerator * 100 >= minimum% * denominator * maximum."""
         if not self.sent_count:
             return False
-        if self.total_pct < Fraction(self.pass_min_total_pct):
+        if not _at_least(
+            sum(self.numerators.values()),
+            self.denominator * self.max_total,
+            self.pass_min_total_pct,
+        ):
             return False
-        return all(self.pillar_pct(p) >= Fraction(self.pass_min_pillar_pct) for p in Pillar)
+        return all(
+            _at_least(
+                self.numerators.get(p, 0),
+                self.denominator * self.pillar_max(p),
+                self.pass_min_pillar_pct,
+            )
+            for p in Pillar
+            if self.pillar_max(p)
+        )
 
     # Rounded values for templates and exports.
     @cached_property
@@ -124,18 +168,62 @@ class RecapRow:
     @cached_property
     def cells(self):
         """One per indicator, in order: (indicator, mean or None, disagreement)."""
+        means, disagreements = self._details()
         return [
             (
                 i,
-                to_decimal(self.means[i.pk]) if i.pk in self.means else None,
-                i.pk in self.disagreements,
+                to_decimal(means[i.pk]) if i.pk in means else None,
+                i.pk in disagreements,
             )
             for i in self.indicators
         ]
 
     @property
     def has_disagreement(self):
-        return bool(self.disagreements)
+        return bool(self.disagreement_count)
+
+
+def _at_least(numerator, denominator, minimum_pct):
+    """numerator / denominator >= minimum_pct / 100, exactly (minimum_pct a Decimal)."""
+    minimum = Fraction(minimum_pct)  # exact: a Decimal converts without rounding
+    return numerator * 100 * minimum.denominator >= minimum.numerator * denominator
+
+
+class _Details:
+    """Per-indicator means and disagreements of a recap's rows, read in one query the first
+    time any row asks (for all rows, or for those passed to load_details first)."""
+
+    def __init__(self, sheets):
+        self.sheets = sheets
+        self.rows = []  # every row of the recap, set by build_recap
+        self.loaded = {}
+
+    def load(self, rows):
+        wanted = [r.proposal.pk for r in rows if r.proposal.pk not in self.loaded]
+        if not wanted:
+            return
+        for pk in wanted:
+            self.loaded[pk] = ({}, set())
+        for item in (
+            Score.objects.filter(assessment__in=self.sheets.filter(proposal_id__in=wanted))
+            .values("assessment__proposal_id", "indicator_id")
+            .annotate(total=Sum("value"), n=Count("id"), low=Min("value"), high=Max("value"))
+        ):
+            means, disagreements = self.loaded[item["assessment__proposal_id"]]
+            means[item["indicator_id"]] = Fraction(item["total"], item["n"])
+            if item["high"] - item["low"] >= MAX_SCORE:
+                disagreements.add(item["indicator_id"])
+
+    def of(self, row):
+        if row.proposal.pk not in self.loaded:
+            self.load(self.rows)
+        return self.loaded[row.proposal.pk]
+
+
+def load_details(rows):
+    """Read the per-indicator means of just these rows (e.g. one page) in one query."""
+    for details in {id(r.details): r.details for r in rows if r.details}.values():
+        details.load([r for r in rows if r.details is details])
 
 
 def recap_proposals(cycle, user):
@@ -153,35 +241,62 @@ def counted_assessments():
     return Assessment.objects.sent().filter(~Exists(conflict))
 
 
+def _pillar_sums(sheets):
+    """Per proposal: sums per pillar, the least and most sheets behind one indicator, and
+    the number of indicators with a 0 against a 2. One statement; the inner query groups
+    by (proposal, indicator), the outer by proposal."""
+    inner, params = (
+        Score.objects.filter(assessment__in=sheets)
+        .values(
+            pid=F("assessment__proposal_id"), ind=F("indicator_id"), pillar=F("indicator__pillar")
+        )
+        .annotate(s=Sum("value"), n=Count("id"), lo=Min("value"), hi=Max("value"))
+        .query.sql_with_params()
+    )
+    pillar_columns = ", ".join("SUM(CASE WHEN t.pillar = %s THEN t.s ELSE 0 END)" for _ in Pillar)
+    sql = (
+        f"SELECT t.pid, MIN(t.n), MAX(t.n), {pillar_columns}, "
+        f"SUM(CASE WHEN t.hi - t.lo >= {MAX_SCORE} THEN 1 ELSE 0 END) "
+        f"FROM ({inner}) t GROUP BY t.pid"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*[p.value for p in Pillar], *params])
+        return cursor.fetchall()
+
+
 def build_recap(*, cycle, proposals):
     """RecapRows for `proposals` (a queryset of the cycle), in the queryset's order."""
     indicators = list(Indicator.objects.filter(indicator_set_id=cycle.indicator_set_id))
     proposal_list = list(
         proposals.filter(cycle=cycle).select_related("team", "decision", "rt__kelurahan")
     )
+    if not proposal_list:
+        return []
+    ids = proposals.filter(cycle=cycle).values("pk")
+    sheets = counted_assessments().filter(proposal__in=ids)
+    details = _Details(sheets)
     rows = {
         p.pk: RecapRow(
             proposal=p,
             indicators=indicators,
             pass_min_total_pct=cycle.pass_min_total_pct,
             pass_min_pillar_pct=cycle.pass_min_pillar_pct,
+            details=details,
         )
         for p in proposal_list
     }
-    if not rows:
-        return []
-    ids = proposals.filter(cycle=cycle).values("pk")
-    sheets = counted_assessments().filter(proposal__in=ids)
+    details.rows = list(rows.values())
 
-    for item in (
-        Score.objects.filter(assessment__in=sheets)
-        .values("assessment__proposal_id", "indicator_id")
-        .annotate(total=Sum("value"), n=Count("id"), low=Min("value"), high=Max("value"))
-    ):
-        row = rows[item["assessment__proposal_id"]]
-        row.means[item["indicator_id"]] = Fraction(item["total"], item["n"])
-        if item["high"] - item["low"] >= MAX_SCORE:
-            row.disagreements.add(item["indicator_id"])
+    uneven = []
+    for proposal_id, fewest, most, *sums in _pillar_sums(sheets):
+        row = rows[proposal_id]
+        *pillar_sums, row.disagreement_count = sums
+        row.numerators = dict(zip(Pillar, pillar_sums, strict=True))
+        row.denominator = most
+        if fewest != most:
+            uneven.append(row)
+    if uneven:
+        _sum_from_means(uneven, details)
 
     sent_by = {}
     for proposal_id, assessor_id in sheets.values_list("proposal_id", "assessor_id"):
@@ -213,6 +328,18 @@ def build_recap(*, cycle, proposals):
             if m["user_id"] not in done
         ]
     return list(rows.values())
+
+
+def _sum_from_means(rows, details):
+    """Exact subtotals from per-indicator means, over one common denominator."""
+    details.load(rows)
+    pillar_of = {i.pk: i.pillar for i in rows[0].indicators}
+    for row in rows:
+        subtotals = dict.fromkeys(Pillar, Fraction(0))
+        for indicator_id, mean in row.means.items():
+            subtotals[Pillar(pillar_of[indicator_id])] += mean
+        row.denominator = math.lcm(*(f.denominator for f in subtotals.values()))
+        row.numerators = {p: int(f * row.denominator) for p, f in subtotals.items()}
 
 
 def filter_rows(rows, *, result=None, completeness=None):
