@@ -290,7 +290,9 @@ def build_recap(*, cycle, proposals):
     uneven = []
     for proposal_id, fewest, most, *sums in _pillar_sums(sheets):
         row = rows[proposal_id]
-        *pillar_sums, row.disagreement_count = sums
+        # PostgreSQL sums a sum as numeric (Decimal): every value here is a whole number.
+        *pillar_sums, disagreement_count = (int(x) for x in sums)
+        row.disagreement_count = disagreement_count
         row.numerators = dict(zip(Pillar, pillar_sums, strict=True))
         row.denominator = most
         if fewest != most:
