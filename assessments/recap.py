@@ -6,16 +6,16 @@ or superseded versions, and never a sheet by an assessor who declared a conflict
 interest for that RT. Means are exact fractions; they are rounded only for display, so
 a total of exactly 70% passes a 70% rule.
 
-The database does the arithmetic: one aggregate returns, per proposal, the sum of its
-scores per pillar, how many sheets scored each indicator (normally the same for all) and
-how many indicators have a 0 against a 2. Every mean of a proposal then shares one
-denominator, the number of its sheets, so totals and subtotals are integer numerators over
-that denominator and the pass rule is an integer comparison: no rounding decides a
-boundary. (A proposal whose indicators were scored by different numbers of sheets, which
-sending never produces, is summed exactly from its per-indicator means instead.)
-The per-indicator means (`row.cells`, `row.means`, `row.disagreements`) are read in one
-more query, on first use, for all the rows at once or for just the rows a page shows
-(`load_details`).
+The database does the arithmetic, in one pass over the scores grouped by proposal (as
+cheap as the bare SQL sum of the totals): the number of scores, the sum per pillar, and
+two bit masks, indicators that got a 0 and indicators that got a 2 (both: disagreement).
+When every sheet scored every indicator, every mean of a proposal shares one denominator,
+the number of its sheets, so totals and subtotals are integer numerators over it and the
+pass rule is an integer comparison: no rounding decides a boundary. (A proposal whose
+sheets scored different indicators, which sending never produces, is summed exactly from
+its per-indicator means instead.) The per-indicator means (`row.cells`, `row.means`) are
+read in one more query, on first use, for all the rows at once or for just the rows a page
+shows (`load_details`).
 
 `build_recap(cycle=..., proposals=...)` runs a fixed number of queries (proposals,
 indicators, the aggregate, sent sheets, team members, conflicts; per-indicator details
@@ -30,7 +30,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 
 from assessments.models import (
     Assessment,
@@ -71,7 +71,7 @@ class RecapRow:
     # Pillar subtotals are numerators[pillar] / denominator (the number of sheets).
     numerators: dict = field(default_factory=dict)
     denominator: int = 1
-    disagreement_count: int = 0
+    disagreements: set = field(default_factory=set)  # indicator ids: a 0 against a 2
     details: "_Details | None" = None  # per-indicator means, read on first use
 
     @property
@@ -81,17 +81,7 @@ class RecapRow:
     @property
     def means(self):
         """indicator_id -> Fraction, for the indicators scored at least once."""
-        return self._details()[0]
-
-    @property
-    def disagreements(self):
-        """The indicator ids where one sheet gave 0 and another 2."""
-        return self._details()[1]
-
-    def _details(self):
-        if self.details is None:
-            return {}, set()
-        return self.details.of(self)
+        return self.details.of(self) if self.details is not None else {}
 
     def pillar_subtotal(self, pillar):
         return Fraction(self.numerators.get(Pillar(pillar), 0), self.denominator)
@@ -168,19 +158,19 @@ class RecapRow:
     @cached_property
     def cells(self):
         """One per indicator, in order: (indicator, mean or None, disagreement)."""
-        means, disagreements = self._details()
+        means = self.means
         return [
             (
                 i,
                 to_decimal(means[i.pk]) if i.pk in means else None,
-                i.pk in disagreements,
+                i.pk in self.disagreements,
             )
             for i in self.indicators
         ]
 
     @property
     def has_disagreement(self):
-        return bool(self.disagreement_count)
+        return bool(self.disagreements)
 
 
 def _at_least(numerator, denominator, minimum_pct):
@@ -190,8 +180,8 @@ def _at_least(numerator, denominator, minimum_pct):
 
 
 class _Details:
-    """Per-indicator means and disagreements of a recap's rows, read in one query the first
-    time any row asks (for all rows, or for those passed to load_details first)."""
+    """Per-indicator means of a recap's rows, read in one query the first time any row
+    asks (for all rows, or for those passed to load_details first)."""
 
     def __init__(self, sheets):
         self.sheets = sheets
@@ -203,16 +193,14 @@ class _Details:
         if not wanted:
             return
         for pk in wanted:
-            self.loaded[pk] = ({}, set())
+            self.loaded[pk] = {}
         for item in (
             Score.objects.filter(assessment__in=self.sheets.filter(proposal_id__in=wanted))
             .values("assessment__proposal_id", "indicator_id")
-            .annotate(total=Sum("value"), n=Count("id"), low=Min("value"), high=Max("value"))
+            .annotate(total=Sum("value"), n=Count("id"))
         ):
-            means, disagreements = self.loaded[item["assessment__proposal_id"]]
+            means = self.loaded[item["assessment__proposal_id"]]
             means[item["indicator_id"]] = Fraction(item["total"], item["n"])
-            if item["high"] - item["low"] >= MAX_SCORE:
-                disagreements.add(item["indicator_id"])
 
     def of(self, row):
         if row.proposal.pk not in self.loaded:
@@ -241,35 +229,75 @@ def counted_assessments():
     return Assessment.objects.sent().filter(~Exists(conflict))
 
 
-def _pillar_sums(sheets):
-    """Per proposal: sums per pillar, the least and most sheets behind one indicator, and
-    the number of indicators with a 0 against a 2. One statement; the inner query groups
-    by (proposal, indicator), the outer by proposal."""
-    inner, params = (
-        Score.objects.filter(assessment__in=sheets)
-        .values(
-            pid=F("assessment__proposal_id"), ind=F("indicator_id"), pillar=F("indicator__pillar")
+def _indicator_bits(indicators):
+    """SQL for one bit per indicator (indicator_id -> 2**position), and {id: bit}. A shift
+    when the set's ids are close together (they are created together), else a CASE."""
+    ids = sorted(i.pk for i in indicators)
+    if not ids:
+        return "0", {}
+    if ids[-1] - ids[0] < 62:
+        return (
+            f"(CAST(1 AS BIGINT) << CAST(s.indicator_id - {ids[0]} AS INTEGER))",
+            {pk: 1 << (pk - ids[0]) for pk in ids},
         )
-        .annotate(s=Sum("value"), n=Count("id"), lo=Min("value"), hi=Max("value"))
-        .query.sql_with_params()
+    cases = " ".join(f"WHEN {pk} THEN {1 << n}" for n, pk in enumerate(ids))
+    return f"(CASE s.indicator_id {cases} END)", {pk: 1 << n for n, pk in enumerate(ids)}
+
+
+def _bit_or(expression):
+    """OR of bit flags over a group. SQLite has no BIT_OR; a sum of DISTINCT powers of two
+    is the same number."""
+    if connection.vendor == "postgresql":
+        return f"BIT_OR({expression})"
+    return f"SUM(DISTINCT {expression})"
+
+
+def _proposal_sums(sheets, indicators):
+    """Per proposal, in one pass over its scores: how many scores, the sum per pillar, and
+    two bit masks of indicators: those that got a 0 and those that got a 2 (both set: a
+    disagreement). Returns {proposal_id: (count, {pillar: sum}, disagreeing indicator ids)}."""
+    # order_by(): the model's default ordering would join proposal and cycle and sort.
+    sheets_sql, sheets_params = (
+        sheets.order_by().values("id", "proposal_id").query.sql_with_params()
     )
-    pillar_columns = ", ".join("SUM(CASE WHEN t.pillar = %s THEN t.s ELSE 0 END)" for _ in Pillar)
+    bit, bits = _indicator_bits(indicators)
+    pillar_ids = {p: [i.pk for i in indicators if i.pillar == p] for p in Pillar}
+    pillar_sums = ", ".join(
+        f"SUM(CASE WHEN s.indicator_id IN ({', '.join(str(pk) for pk in ids)}) "
+        "THEN s.value ELSE 0 END)"
+        if ids
+        else "0"
+        for ids in pillar_ids.values()
+    )
     sql = (
-        f"SELECT t.pid, MIN(t.n), MAX(t.n), {pillar_columns}, "
-        f"SUM(CASE WHEN t.hi - t.lo >= {MAX_SCORE} THEN 1 ELSE 0 END) "
-        f"FROM ({inner}) t GROUP BY t.pid"
+        f"SELECT a.proposal_id, COUNT(*), {pillar_sums}, "
+        f"{_bit_or(f'CASE WHEN s.value = 0 THEN {bit} END')}, "
+        f"{_bit_or(f'CASE WHEN s.value = {MAX_SCORE} THEN {bit} END')} "
+        f"FROM {Score._meta.db_table} s JOIN ({sheets_sql}) a ON a.id = s.assessment_id "
+        "GROUP BY a.proposal_id"
     )
+    result = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*[p.value for p in Pillar], *params])
-        return cursor.fetchall()
+        cursor.execute(sql, sheets_params)
+        for proposal_id, count, *sums, zeros, twos in cursor.fetchall():
+            # PostgreSQL sums integers as numeric (Decimal): every value here is whole.
+            both = int(zeros or 0) & int(twos or 0)
+            result[proposal_id] = (
+                count,
+                dict(zip(Pillar, (int(x) for x in sums), strict=True)),
+                {pk for pk, flag in bits.items() if both & flag},
+            )
+    return result
 
 
 def build_recap(*, cycle, proposals):
     """RecapRows for `proposals` (a queryset of the cycle), in the queryset's order."""
     indicators = list(Indicator.objects.filter(indicator_set_id=cycle.indicator_set_id))
-    proposal_list = list(
-        proposals.filter(cycle=cycle).select_related("team", "decision", "rt__kelurahan")
-    )
+    # Rows print the proposal's own snapshot (names, RT number, KK) and its decision; the
+    # team, RT and kelurahan objects were never shown, and cost a third of the time.
+    proposal_list = list(proposals.filter(cycle=cycle).select_related("decision"))
+    for p in proposal_list:
+        p.cycle = cycle  # str(proposal) names its cycle: no query per row
     if not proposal_list:
         return []
     ids = proposals.filter(cycle=cycle).values("pk")
@@ -287,23 +315,21 @@ def build_recap(*, cycle, proposals):
     }
     details.rows = list(rows.values())
 
+    sent_by = {}
+    for proposal_id, assessor_id in sheets.order_by().values_list("proposal_id", "assessor_id"):
+        sent_by.setdefault(proposal_id, set()).add(assessor_id)
+        rows[proposal_id].sent_count += 1
+
     uneven = []
-    for proposal_id, fewest, most, *sums in _pillar_sums(sheets):
+    for proposal_id, (count, sums, disagreements) in _proposal_sums(sheets, indicators).items():
         row = rows[proposal_id]
-        # PostgreSQL sums a sum as numeric (Decimal): every value here is a whole number.
-        *pillar_sums, disagreement_count = (int(x) for x in sums)
-        row.disagreement_count = disagreement_count
-        row.numerators = dict(zip(Pillar, pillar_sums, strict=True))
-        row.denominator = most
-        if fewest != most:
+        row.numerators, row.denominator = sums, row.sent_count
+        row.disagreements = disagreements
+        if count != row.sent_count * len(indicators):
+            # Not every sheet scored every indicator: the means do not share one denominator.
             uneven.append(row)
     if uneven:
         _sum_from_means(uneven, details)
-
-    sent_by = {}
-    for proposal_id, assessor_id in sheets.values_list("proposal_id", "assessor_id"):
-        sent_by.setdefault(proposal_id, set()).add(assessor_id)
-        rows[proposal_id].sent_count += 1
 
     conflicts = set(
         ConflictOfInterest.objects.filter(proposal__in=ids).values_list(

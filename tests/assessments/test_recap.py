@@ -274,3 +274,17 @@ def test_load_details_reads_only_the_rows_asked(cycle):
         rows[0].cells, rows[1].cells  # noqa: B018
     assert len(queries) == 0
     assert rows[0].details.loaded.keys() == {rows[0].proposal.pk, rows[1].proposal.pk}
+
+
+def test_indicator_bits_are_distinct_even_when_ids_are_far_apart():
+    from types import SimpleNamespace
+
+    from assessments.recap import _indicator_bits
+
+    near = [SimpleNamespace(pk=pk) for pk in range(40, 61)]
+    far = [SimpleNamespace(pk=pk) for pk in (3, 500, 90_000)]
+    for indicators in (near, far):
+        _, bits = _indicator_bits(indicators)
+        assert sorted(bits.values()) == [1 << n for n in range(len(indicators))]
+    sql, _ = _indicator_bits(far)
+    assert sql.startswith("(CASE s.indicator_id WHEN 3 THEN 1 ")
