@@ -20,10 +20,11 @@ def make_qr(url):
 
 
 def qr_png_data_uri(url):
-    """The code as a PNG data: URL, one pixel block per module (scale 8), for PDFs: WeasyPrint
-    draws an image far faster than it parses an SVG path, and certificates print hundreds.
-    Drawn with image-rendering: pixelated (static/css/certificate.css), so edges stay sharp."""
-    return make_qr(url).png_data_uri(border=2, scale=8, dark="#000", light="#fff")
+    """The code as a PNG data: URL with one pixel per module, for PDFs: WeasyPrint draws a
+    small image far faster than it parses an SVG path, and certificates print hundreds.
+    The page scales it up with image-rendering: pixelated (static/css/certificate.css), so
+    the PDF turns interpolation off and every module prints as a sharp square."""
+    return make_qr(url).png_data_uri(border=2, scale=1, dark="#000", light="#fff")
 
 
 def qr_svg(url, *, size="28mm"):
