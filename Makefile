@@ -52,3 +52,12 @@ backup: $(STAMP)
 
 check-files: $(STAMP)
 	$(PY) manage.py check_stored_files
+
+# --- Benchmarks (issue 10; benchmarks/README.md) -----------------------------------------
+# make bench: city-scale data in a PostgreSQL database created for the run and dropped
+# after it; one table of every heavy path beside its floor. Gunicorn on 127.0.0.1:8113.
+# BENCH_SCALE=0.1 for a quick look (goals hold at scale 1 only).
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+.PHONY: bench
+bench: $(STAMP)
+	BENCH_POSTGRES=$(BENCH_POSTGRES) $(PY) benchmarks/bench.py

@@ -389,6 +389,18 @@ class ProposalQuerySet(ScopedQuerySet):
     def assigned_to(self, user):
         return self.filter(team__memberships__user=user)
 
+    def with_scoring_rights(self, user):
+        """Annotate `is_assigned` and `has_conflict` for `user`, so the scoring rules read
+        them from the proposal's own row instead of two more queries."""
+        return self.annotate(
+            is_assigned=models.Exists(
+                TeamMember.objects.filter(team_id=models.OuterRef("team_id"), user=user)
+            ),
+            has_conflict=models.Exists(
+                ConflictOfInterest.objects.filter(proposal=models.OuterRef("pk"), assessor=user)
+            ),
+        )
+
     def verified(self):
         return self.filter(status=Proposal.Status.DIVERIFIKASI)
 

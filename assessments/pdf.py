@@ -21,6 +21,8 @@ PDF metadata comes from the HTML head: `<title>`, `<meta name="author">`,
 `<meta name="description">`, `<meta name="keywords">`, `<meta name="dcterms.created">`.
 """
 
+import base64
+import functools
 import hashlib
 import logging
 import mimetypes
@@ -73,6 +75,26 @@ def html_to_pdf(html: str, *, pdf_variant=None) -> bytes:
     if pdf_variant:
         options["pdf_variant"] = pdf_variant
     return document.write_pdf(**options)
+
+
+# Print resolution for raster images: 300 dots per inch.
+PRINT_DPI = 300
+
+
+def emblem_png_data_uri(svg_path, *, height_mm):
+    """An emblem SVG rasterised once to PNG at print resolution, as a data: URL. WeasyPrint
+    parses an SVG again on every page it is drawn on; a PNG costs almost nothing per page.
+    Cached per file version (path, modification time): a replaced file is drawn anew."""
+    path = Path(svg_path).resolve()
+    return _rasterised(str(path), path.stat().st_mtime_ns, round(height_mm / 25.4 * PRINT_DPI))
+
+
+@functools.lru_cache(maxsize=16)
+def _rasterised(path, mtime_ns, height_px):
+    import cairosvg
+
+    png = cairosvg.svg2png(url=path, output_height=height_px, unsafe=False)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def sha256_hex(data: bytes) -> str:

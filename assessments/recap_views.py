@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from assessments import decisions as decision_rules
 from assessments.jobs import start_document_job
 from assessments.models import Cycle, Decision, Meeting, Pillar
-from assessments.recap import build_recap, filter_rows, recap_proposals, sort_rows
+from assessments.recap import build_recap, filter_rows, load_details, recap_proposals, sort_rows
 from assessments.recap_forms import RecapFilterForm
 from rt_registry import roles
 
@@ -65,6 +65,7 @@ def recap_page(request, cycle_id):
     cycle = get_cycle_for_recap(request, cycle_id)
     form, rows = filtered_recap(request, cycle)
     page, query = paginate(request, rows)
+    load_details(page.object_list)  # the per-indicator means of this page's rows only
     indicators = rows[0].indicators if rows else []
     return render(
         request,

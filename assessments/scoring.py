@@ -12,10 +12,10 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from assessments.models import Assessment, ConflictOfInterest, Cycle, Indicator, Proposal, Score
+from assessments.models import Assessment, Cycle, Indicator, Proposal, Score
 from rt_registry import roles
 
 MAX_NOTE_LENGTH = 2000
@@ -71,9 +71,17 @@ def _write_sheet_locked(
 ):
     token = _as_token(client_token)
     # Serialise writes to one proposal's sheets (PostgreSQL; SQLite locks the whole file).
-    proposal = _lock_proposal(proposal.pk)
-
-    existing = Assessment.objects.filter(client_token=token).first()
+    # The same statement reads the cycle and whether the assessor may score at all.
+    proposal = _lock_proposal(proposal.pk, assessor=assessor)
+    # One read answers every question about sheets: the one this token names (it may be
+    # another's), and this assessor's draft, sent version and highest version number.
+    sheets = list(
+        Assessment.objects.filter(
+            Q(client_token=token) | Q(proposal_id=proposal.pk, assessor_id=assessor.pk)
+        )
+    )
+    existing = next((s for s in sheets if s.client_token == token), None)
+    mine = [s for s in sheets if (s.proposal_id, s.assessor_id) == (proposal.pk, assessor.pk)]
     if existing and (existing.proposal_id, existing.assessor_id) != (proposal.pk, assessor.pk):
         raise ValidationError(
             "Token lembar penilaian ini milik lembar lain. Muat ulang halaman lalu coba lagi.",
@@ -99,21 +107,23 @@ def _write_sheet_locked(
 
     ensure_can_score(proposal=proposal, assessor=assessor, send=send)
 
+    draft = next((s for s in mine if s.status == Assessment.Status.DRAFT), None)
+    previous = next((s for s in mine if s.status == Assessment.Status.SENT), None)
     sheet = existing
     if sheet is None:
-        sheet = _current_draft(proposal, assessor)
+        sheet = draft
         if sheet is not None:
             # Another device or an older page made this draft: the latest save wins,
             # and from now on this token names the draft.
             sheet.client_token = token
     if sheet is None:
-        if _sheets(proposal, assessor).filter(status=Assessment.Status.SENT).exists():
+        if previous is not None:
             raise _already_sent_error()
         sheet = Assessment(
             proposal=proposal,
             assessor=assessor,
             client_token=token,
-            version=_next_version(proposal, assessor),
+            version=max((s.version for s in mine), default=0) + 1,
         )
 
     indicators = _validate_sheet(
@@ -128,15 +138,16 @@ def _write_sheet_locked(
     sheet.visit_date = visit_date
     sheet.general_note = general_note.strip()
     if send:
-        previous = _sheets(proposal, assessor).filter(status=Assessment.Status.SENT).first()
         if previous is not None:
             previous.status = Assessment.Status.SUPERSEDED
             # Only the status moves: the sent version itself stays as it was sent.
             previous.save(update_fields=["status"])
         sheet.status = Assessment.Status.SENT
         sheet.sent_at = timezone.now()
+    is_new = sheet._state.adding
     sheet.save()
-    sheet.scores.all().delete()
+    if not is_new:  # a new sheet has no scores yet
+        sheet.scores.all().delete()
     Score.objects.bulk_create(
         Score(
             assessment=sheet,
@@ -163,18 +174,26 @@ def _same_answers(sheet, *, values, notes, visit_date, general_note):
 
 
 def ensure_can_score(*, proposal, assessor, send=False):
-    """Refuse unless `assessor` may score `proposal` now (assigned, no conflict, Penilaian)."""
-    if not Proposal.objects.assigned_to(assessor).filter(pk=proposal.pk).exists():
+    """Refuse unless `assessor` may score `proposal` now (assigned, no conflict, Penilaian).
+    `proposal` comes from Proposal.objects.with_scoring_rights(assessor) with its cycle;
+    any other is read again that way (one query)."""
+    if not hasattr(proposal, "is_assigned"):
+        proposal = (
+            Proposal.objects.with_scoring_rights(assessor)
+            .select_related("cycle")
+            .get(pk=proposal.pk)
+        )
+    if not proposal.is_assigned:
         raise ValidationError(
             "RT ini tidak ditugaskan kepada Anda, sehingga Anda tidak dapat menilainya.",
             code="not_assigned",
         )
-    if ConflictOfInterest.objects.filter(proposal=proposal, assessor=assessor).exists():
+    if proposal.has_conflict:
         raise ValidationError(
             "Anda telah menyatakan konflik kepentingan untuk RT ini, sehingga tidak menilainya.",
             code="conflict",
         )
-    cycle = Cycle.objects.get(pk=proposal.cycle_id)
+    cycle = proposal.cycle
     action = "mengirim lembar penilaian" if send else "menyimpan lembar penilaian"
     cycle.ensure_stage(Cycle.Stage.PENILAIAN, action=action)
 
@@ -327,9 +346,13 @@ def _already_sent_error():
     )
 
 
-def _lock_proposal(pk):
-    Proposal.objects.select_for_update().filter(pk=pk).values_list("pk").get()
-    return Proposal.objects.select_related("cycle").get(pk=pk)
+def _lock_proposal(pk, *, assessor=None):
+    """The proposal row, locked, with its cycle read in the same statement (and, given an
+    assessor, their scoring rights). Raises Proposal.DoesNotExist."""
+    proposals = Proposal.objects.select_for_update(of=("self",)).select_related("cycle")
+    if assessor is not None:
+        proposals = proposals.with_scoring_rights(assessor)
+    return proposals.get(pk=pk)
 
 
 def _sheets(proposal, assessor):

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -344,9 +344,10 @@ def _status_for(error):
     return 400, "invalid"
 
 
-def sheet_state(sheet):
-    """The answer to a save; a repeated send is answered with exactly the same."""
-    totals = sheet.scores.aggregate(n=Count("pk"), total=Sum("value"))
+def sheet_state(sheet, *, values):
+    """The answer to a save; a repeated send is answered with exactly the same. `values`
+    are the answers just saved: a repeated send carries exactly the stored ones (or is
+    refused), so counting them again in the database would only cost a query."""
     sent = sheet.status != Assessment.Status.DRAFT
     return {
         "ok": True,
@@ -354,8 +355,8 @@ def sheet_state(sheet):
         "status": sheet.status,
         "version": sheet.version,
         "sent_at": sheet.sent_at.isoformat() if sheet.sent_at else None,
-        "scored": totals["n"],
-        "total": totals["total"] or 0,
+        "scored": len(values),
+        "total": sum(values.values()),
         "message": "Lembar penilaian terkirim." if sent else "Draf tersimpan di server.",
     }
 
@@ -384,9 +385,6 @@ def save_sheet_api(request, proposal_id):
             status=403,
             code="not_assessor",
         )
-    proposal = Proposal.objects.filter(pk=proposal_id).first()
-    if proposal is None:
-        return _json_error(["Usulan ini tidak ditemukan."], status=404, code="not_found")
     if _body_too_large(request):
         return _json_error(
             [
@@ -399,11 +397,14 @@ def save_sheet_api(request, proposal_id):
     try:
         payload = parse_sheet_payload(request.body)
         write = scoring.send_sheet if payload.pop("send") else scoring.save_sheet
-        sheet = write(proposal=proposal, assessor=request.user, **payload)
+        # The write locks and reads the proposal itself; reading it here too cost a query.
+        sheet = write(proposal=Proposal(pk=proposal_id), assessor=request.user, **payload)
+    except Proposal.DoesNotExist:
+        return _json_error(["Usulan ini tidak ditemukan."], status=404, code="not_found")
     except ValidationError as error:
         status, code = _status_for(error)
         return _json_error(error.messages, status=status, code=code)
-    return JsonResponse(sheet_state(sheet))
+    return JsonResponse(sheet_state(sheet, values=payload["values"]))
 
 
 @assessor_required

@@ -6,8 +6,13 @@
     render_certificates_job(job)                the background batch (assessments/jobs.py)
 
 Certificates exist only for a cycle whose decree is FINAL: the decree's number, date and
-signatory are printed on them. A batch is ONE WeasyPrint document (one layout pass), never
-one render per page. Each RT's certificate file is stored on its Award with its SHA-256 the
+signatory are printed on them. A batch is rendered in WeasyPrint documents of at most
+CHUNK_PAGES pages (one layout pass each, never one render per page) joined with pypdf: the
+memory a batch needs stays that of one chunk whatever the number of RTs, and splitting a
+batch into per-RT files costs the same per page (each page is cut from its own small chunk).
+The QR code and the emblem are PNG images (the emblem rasterised once per process): drawing
+an image is cheap where parsing an SVG again on every page is not.
+Each RT's certificate file is stored on its Award with its SHA-256 the
 first time it is produced (by a download or a batch); regeneration is an explicit action.
 """
 
@@ -20,12 +25,17 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from assessments.pdf import PDF_AUTHOR, html_to_pdf, sha256_hex
-from awards.identity import print_identity
+from assessments.pdf import PDF_AUTHOR, emblem_png_data_uri, html_to_pdf, sha256_hex
+from awards.identity import emblem_path, print_identity
 from awards.models import Award, Decree
-from awards.qr import qr_svg, verification_url
+from awards.qr import qr_png_data_uri, verification_url
 from rt_registry.templatetags.bantar import format_tanggal
 from stored_files.integrity import read_stored_file
+
+# Pages per WeasyPrint document: big enough that the fixed cost of a render is small, small
+# enough that a chunk's layout fits well within the worker's memory.
+CHUNK_PAGES = 100
+EMBLEM_HEIGHT_MM = 23  # static/css/certificate.css .head .emblem
 
 PREDICATE = {
     Award.Tier.BANTAR: "KAMPUNG BERSIH, AMAN DAN PINTAR (BANTAR)",
@@ -111,7 +121,7 @@ def _page(award, decree):
         "recipient_lines": recipient_lines(award),
         "ketua_name": award.proposal.ketua_name,
         "predicate_lines": predicate_lines(award),
-        "qr_svg": qr_svg(url, size="24mm"),
+        "qr_png": qr_png_data_uri(url),
         "verify_url": url,
         "code": display_code(award.certificate_code),
     }
@@ -131,6 +141,7 @@ def render_certificate_html(awards, *, decree=None, title=None):
         if len(awards) == 1:
             p = awards[0].proposal
             title += f" – RT {p.rt_number:02d} Kelurahan {p.kelurahan_name}"
+    identity = print_identity("lambang")
     return render_to_string(
         "pdf/certificate.html",
         {
@@ -141,13 +152,55 @@ def render_certificate_html(awards, *, decree=None, title=None):
             "decree_number": decree_number_phrase(decree),
             "decided_on": format_tanggal(decree.decided_on),
             "is_f4": decree.paper_size == Decree.PaperSize.F4,
-            **print_identity("lambang"),
+            **identity,
+            "emblem": certificate_emblem(identity),
         },
     )
 
 
+def certificate_emblem(identity):
+    """The lambang as the certificate draws it: an SVG (the placeholder) rasterised once to
+    a PNG, which WeasyPrint draws cheaply on every page; an official upload is a PNG or
+    JPEG already (awards/identity.py) and is used as it is."""
+    path = emblem_path("lambang", identity=identity["identity"])
+    if path.suffix.lower() == ".svg":
+        return emblem_png_data_uri(path, height_mm=EMBLEM_HEIGHT_MM)
+    return identity["emblems"]["lambang"]
+
+
 def render_certificate_pdf(awards, *, decree=None, title=None):
-    return html_to_pdf(render_certificate_html(awards, decree=decree, title=title))
+    """One PDF, one page per award; rendered CHUNK_PAGES at a time and joined."""
+    awards = list(awards)
+    return join_pdfs(
+        [data for _, data in render_certificate_chunks(awards, decree=decree, title=title)]
+    )
+
+
+def render_certificate_chunks(awards, *, decree=None, title=None):
+    """(awards of the chunk, its PDF) for each chunk of at most CHUNK_PAGES, in order."""
+    awards = list(awards)
+    if not awards:  # the same refusal as the HTML
+        render_certificate_html(awards, decree=decree, title=title)
+    for start in range(0, len(awards), CHUNK_PAGES):
+        chunk = awards[start : start + CHUNK_PAGES]
+        yield chunk, html_to_pdf(render_certificate_html(chunk, decree=decree, title=title))
+
+
+def join_pdfs(parts):
+    """The PDFs one after another, with the first one's metadata (title, author...)."""
+    if len(parts) == 1:
+        return parts[0]
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for i, part in enumerate(parts):
+        reader = PdfReader(io.BytesIO(part))
+        writer.append(reader)
+        if i == 0 and reader.metadata:
+            writer.add_metadata(reader.metadata)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def awards_for_certificates(queryset):
@@ -233,10 +286,14 @@ def render_certificates_job(job):
     total = len(awards)
     job_progress(job, 0, total)
     title = f"Piagam Penghargaan Kampung BANTAR {awards[0].cycle} ({total} RT)"
-    data = render_certificate_pdf(awards, decree=decree, title=title)
-    job_progress(job, total, total)
-    store_first_certificates(awards, data)
-    return batch_filename(awards, scope), data
+    parts, done = [], 0
+    for chunk, data in render_certificate_chunks(awards, decree=decree, title=title):
+        # Each chunk gives its pages to the RTs still without a file, as it comes.
+        store_first_certificates(chunk, data)
+        parts.append(data)
+        done += len(chunk)
+        job_progress(job, done, total)
+    return batch_filename(awards, scope), join_pdfs(parts)
 
 
 def store_first_certificates(awards, batch_pdf):

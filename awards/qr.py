@@ -1,4 +1,5 @@
-"""QR codes printed on decrees and certificates, made locally with segno."""
+"""QR codes printed on decrees and certificates, made locally with segno: inline SVG for
+pages and the decree, PNG for certificate batches (hundreds of pages)."""
 
 import segno
 from django.conf import settings
@@ -16,6 +17,14 @@ def verification_url(code):
 
 def make_qr(url):
     return segno.make(url, error=QR_ERROR, micro=False)
+
+
+def qr_png_data_uri(url):
+    """The code as a PNG data: URL with one pixel per module, for PDFs: WeasyPrint draws a
+    small image far faster than it parses an SVG path, and certificates print hundreds.
+    The page scales it up with image-rendering: pixelated (static/css/certificate.css), so
+    the PDF turns interpolation off and every module prints as a sharp square."""
+    return make_qr(url).png_data_uri(border=2, scale=1, dark="#000", light="#fff")
 
 
 def qr_svg(url, *, size="28mm"):

@@ -379,3 +379,15 @@ DBBACKUP_SEND_EMAIL = False  # failures show in the systemd journal / cron mail 
 # dbbackup prints through its own handler; without this every line shows twice.
 LOGGING["loggers"]["dbbackup"] = {"propagate": False}
 # --- end Backup and restore ---------------------------------------------------------
+
+# --- Compressed HTML (issue 10, performance) -------------------------------------------
+# The tablet sheet is ~45 KB of HTML over a mobile link; gzip makes it a few KB. BREACH:
+# the sheet carries a CSRF token, and Django's GZipMiddleware (since 4.2) adds random
+# bytes to every compressed response ("Heal the BREACH"), and Django masks the CSRF token
+# anew on every response. It sits before every middleware that reads or writes the body.
+# Static files are compressed ahead of time by whitenoise instead.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "django.middleware.gzip.GZipMiddleware",
+)
+# --- end of compressed HTML ------------------------------------------------------------

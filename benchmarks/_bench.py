@@ -14,10 +14,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Always a throwaway database: BENCH_DATABASE_URL or a SQLite file in /tmp. The
-# DATABASE_URL of the shell is ignored on purpose, so a benchmark never touches the
-# dev or production database.
+# Always a throwaway database, never the dev or production one (the DATABASE_URL of the
+# shell is ignored on purpose):
+# - BENCH_POSTGRES=postgres://user@host:port (what `make bench` sets): a database named
+#   bantar_bench_<pid> is CREATED on that server for this run and DROPPED at exit;
+# - BENCH_DATABASE_URL: a database that must be empty (no tables); it is migrated, never
+#   emptied, so a database someone keeps is refused rather than dropped;
+# - otherwise a SQLite file in /tmp, rebuilt from empty.
 BENCH_SQLITE = Path(os.environ.get("BENCH_SQLITE", "/tmp/bench.sqlite3"))
+if os.environ.get("BENCH_POSTGRES") and "BENCH_DATABASE_URL" not in os.environ:
+    BENCH_DB_NAME = f"bantar_bench_{os.getpid()}"
+    os.environ["BENCH_DATABASE_URL"] = f"{os.environ['BENCH_POSTGRES'].rstrip('/')}/{BENCH_DB_NAME}"
+    os.environ["BENCH_CREATED_DB"] = BENCH_DB_NAME  # children inherit the URL, not the duty
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{BENCH_SQLITE}")
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bantar.settings")
@@ -25,9 +33,36 @@ os.environ.setdefault("MEDIA_ROOT", "/tmp/bench-media")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
+def _server_command(sql):
+    """Run CREATE/DROP DATABASE on the BENCH_POSTGRES server (its maintenance database)."""
+    import psycopg2
+
+    conn = psycopg2.connect(f"{os.environ['BENCH_POSTGRES'].rstrip('/')}/postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()
+
+
+def _drop_created_database():
+    from django.db import connections
+
+    connections.close_all()
+    name = os.environ.get("BENCH_CREATED_DB")
+    if name and name.startswith("bantar_bench_"):
+        _server_command(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def django_ready(*, fresh=True):
     """Set Django up on the throwaway database, migrated; `fresh` starts from empty."""
-    if fresh and "BENCH_DATABASE_URL" not in os.environ:
+    import atexit
+
+    if fresh and os.environ.get("BENCH_CREATED_DB") == f"bantar_bench_{os.getpid()}":
+        _server_command(f'CREATE DATABASE "{os.environ["BENCH_CREATED_DB"]}"')
+        atexit.register(_drop_created_database)
+    elif fresh and "BENCH_DATABASE_URL" not in os.environ:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{BENCH_SQLITE}{suffix}").unlink(missing_ok=True)
     import django
@@ -36,11 +71,14 @@ def django_ready(*, fresh=True):
     from django.core.management import call_command
     from django.db import connection
 
-    if fresh and connection.vendor == "postgresql":
-        # Empty it the way a new database is empty, so data migrations run again.
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", interactive=False, verbosity=0)
+    if fresh and "django_migrations" in connection.introspection.table_names():
+        if "BENCH_CREATED_DB" not in os.environ and connection.vendor != "sqlite":
+            raise SystemExit(
+                "BENCH_DATABASE_URL points at a database that already has tables; the "
+                "benchmarks need an empty one (or set BENCH_POSTGRES and let them make one)."
+            )
+    if fresh:
+        call_command("migrate", interactive=False, verbosity=0)
 
 
 def measure(label, fn, *, repeat=1):

@@ -16,6 +16,11 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # On restart or upgrade, requests in flight get this long to finish.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
+# Performance (issue 10): the sync worker closes every connection after one request, so
+# tablets and nginx paid a new TCP connection per save; gthread keeps connections alive
+# (keepalive above) and lets a worker answer while another thread waits on the database.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 # Logs to stdout/stderr, which systemd keeps in the journal (journalctl -u bantar-web).
 accesslog = "-"

@@ -2,13 +2,14 @@
 boundaries, conflicts, incompleteness, disagreement, and a flat query count."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import ConflictOfInterest
-from assessments.recap import build_recap, filter_rows, recap_proposals
+from assessments.recap import build_recap, filter_rows, load_details, recap_proposals
 from tests import factories
 from tests.assessments.recap_data import make_assessors, make_scored_proposals, make_sheet
 
@@ -233,4 +234,57 @@ def test_recap_query_count_does_not_grow_with_proposals(cycle):
 
     assert (n_small, n_large) == (10, 200)
     assert small == large
-    assert small <= 6
+    # Proposals, indicators, the aggregate, sent sheets, conflicts, members; cells: one more.
+    assert small <= 7
+
+
+def test_totals_and_the_rule_need_no_per_indicator_query(cycle):
+    team = factories.make_team(cycle=cycle, members=make_assessors(2))
+    make_scored_proposals(cycle=cycle, team=team, count=3)
+    with CaptureQueriesContext(connection) as queries:
+        rows = build_recap(cycle=cycle, proposals=cycle.proposals.all())
+        summary = [(r.total, r.passes, r.has_disagreement, r.pillars_display) for r in rows]
+    assert len(queries) <= 6
+    assert summary[0][:3] == (42, True, False)
+
+
+def test_sheets_scoring_different_indicators_still_give_exact_means(cycle):
+    # Sending needs every indicator, but a sheet written otherwise (an old import) may not:
+    # then the means do not share one denominator and are summed one by one.
+    proposal, (a, b) = setup_proposal(cycle, 2)
+    make_sheet(proposal=proposal, assessor=a, values=2)
+    partial = make_sheet(proposal=proposal, assessor=b, values=1)
+    partial.scores.filter(indicator__code="B1").delete()
+
+    row = recap_row(cycle, proposal)
+
+    # B1: 2 (one sheet); the other 20: (2 + 1) / 2. Total 2 + 20 * 3/2 = 32.
+    assert row.total == 32
+    assert row.pillar_subtotal("BERSIH") == 2 + Fraction(3, 2) * 6
+    b1 = next(mean for ind, mean, _ in row.cells if ind.code == "B1")
+    assert b1 == Decimal("2.00")
+
+
+def test_load_details_reads_only_the_rows_asked(cycle):
+    team = factories.make_team(cycle=cycle, members=make_assessors(2))
+    make_scored_proposals(cycle=cycle, team=team, count=4)
+    rows = build_recap(cycle=cycle, proposals=cycle.proposals.order_by("rt_number"))
+    load_details(rows[:2])
+    with CaptureQueriesContext(connection) as queries:
+        rows[0].cells, rows[1].cells  # noqa: B018
+    assert len(queries) == 0
+    assert rows[0].details.loaded.keys() == {rows[0].proposal.pk, rows[1].proposal.pk}
+
+
+def test_indicator_bits_are_distinct_even_when_ids_are_far_apart():
+    from types import SimpleNamespace
+
+    from assessments.recap import _indicator_bits
+
+    near = [SimpleNamespace(pk=pk) for pk in range(40, 61)]
+    far = [SimpleNamespace(pk=pk) for pk in (3, 500, 90_000)]
+    for indicators in (near, far):
+        _, bits = _indicator_bits(indicators)
+        assert sorted(bits.values()) == [1 << n for n in range(len(indicators))]
+    sql, _ = _indicator_bits(far)
+    assert sql.startswith("(CASE s.indicator_id WHEN 3 THEN 1 ")

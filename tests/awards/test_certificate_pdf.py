@@ -223,7 +223,7 @@ def test_batch_split_stores_each_rts_page_with_history_in_constant_queries():
         with award.certificate_pdf.open("rb") as f:
             resources = PdfReader(f).pages[0]["/Resources"]
             xobjects.add(len(resources["/XObject"]))
-    assert xobjects == {1}  # the emblem
+    assert xobjects == {2}  # the emblem and the QR code, both PNG images
     for award in Award.objects.filter(cycle=large):
         with award.certificate_pdf.open("rb") as f:
             data = f.read()

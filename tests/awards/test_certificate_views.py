@@ -324,7 +324,7 @@ def test_failed_batch_is_shown_and_leaves_no_file(cycle, final, admin_dpmppa, mo
     def broken(*args, **kwargs):
         raise RuntimeError("WeasyPrint rusak")
 
-    monkeypatch.setattr("awards.certificates.render_certificate_pdf", broken)
+    monkeypatch.setattr("awards.certificates.render_certificate_chunks", broken)
     job = DocumentJob.objects.create(
         kind="certificates", subject=f"certificates:cycle:{cycle.pk}", requested_by=admin_dpmppa
     )

@@ -1,0 +1,84 @@
+"""A tablet send costs a fixed, small number of SQL statements (issue 10: ≤ 8), the
+same for a first send, a resend after reopening, and a repeated send."""
+
+import json
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments import scoring
+from assessments.models import Assessment
+from tests import factories
+from tests.assessments.test_scoring_save import payload
+
+# Transaction control is not work the database does for the sheet.
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
+
+
+@pytest.fixture
+def scoring_setup(db, assessor, rt_in_scope):
+    cycle = factories.make_cycle(stage="PENILAIAN")
+    team = factories.make_team(cycle=cycle, members=[assessor])
+    proposal = factories.make_proposal(
+        cycle=cycle, rt=rt_in_scope, status="DIVERIFIKASI", team=team
+    )
+    return cycle, proposal
+
+
+def statements_of_send(client, proposal, data):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            reverse("assessments:scoring-save", args=[proposal.pk]),
+            data=json.dumps(data),
+            content_type="application/json",
+        )
+    assert response.status_code == 200, response.content
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)]
+
+
+def test_first_send_takes_at_most_eight_statements(client, assessor, scoring_setup):
+    cycle, proposal = scoring_setup
+    client.force_login(assessor)
+    statements = statements_of_send(
+        client, proposal, payload(cycle, token=uuid.uuid4(), action="send")
+    )
+    assert len(statements) <= 8, "\n".join(statements)
+    assert not any(s.startswith("DELETE") for s in statements)  # a new sheet has no scores
+    assert Assessment.objects.get(proposal=proposal).scores.count() == 21
+
+
+def test_repeated_send_is_answered_with_the_same_totals_in_few_statements(
+    client, assessor, scoring_setup
+):
+    cycle, proposal = scoring_setup
+    client.force_login(assessor)
+    data = payload(cycle, token=uuid.uuid4(), action="send")
+    statements_of_send(client, proposal, data)
+    statements = statements_of_send(client, proposal, data)
+    assert len(statements) <= 8, "\n".join(statements)
+    again = client.post(
+        reverse("assessments:scoring-save", args=[proposal.pk]),
+        data=json.dumps(data),
+        content_type="application/json",
+    ).json()
+    assert (again["scored"], again["total"], again["status"]) == (21, 42, "SENT")
+
+
+def test_send_after_reopening_takes_at_most_ten_statements(
+    client, assessor, admin_dpmppa, scoring_setup
+):
+    cycle, proposal = scoring_setup
+    client.force_login(assessor)
+    statements_of_send(client, proposal, payload(cycle, token=uuid.uuid4(), action="send"))
+    sent = Assessment.objects.get(proposal=proposal)
+    draft = scoring.reopen_sheet(sent, by=admin_dpmppa, reason="Salah isi")
+    # A resend also marks the old version superseded: one statement more.
+    statements = statements_of_send(
+        client, proposal, payload(cycle, token=draft.client_token, action="send")
+    )
+    assert len(statements) <= 10, "\n".join(statements)
+    sent.refresh_from_db()
+    assert sent.status == Assessment.Status.SUPERSEDED
