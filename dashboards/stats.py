@@ -120,7 +120,8 @@ def funnel_table(*, cycle, user, rows):
         ("Diusulkan", counts["proposed"]),
         ("Diverifikasi", counts["verified"]),
         ("Dinilai lengkap", sum(1 for r in rows if r.is_complete)),
-        ("Memenuhi kriteria (menurut aturan)", sum(1 for r in rows if r.passes)),
+        # A funnel only narrows: an RT counts as passing once every sheet is in.
+        ("Memenuhi kriteria (menurut aturan)", sum(1 for r in rows if r.is_complete and r.passes)),
         ("Ditetapkan dengan SK", awarded),
     ]
     return Table(

@@ -42,6 +42,8 @@ def test_results_show_winners_totals_and_the_decree_link(client):
     assert "Kecamatan Telanaipura" in text and "Buluran Kenali" in text and "RT 05" in text
     assert "Rp 10.000.000" in text  # Besar prize, also the total
     assert reverse("awards:verify", args=[decree.verification_code]) in text
+    # Running text cites the decree as "Nomor 188 Tahun 2024", whatever case it was typed in.
+    assert f"Nomor {decree.number_in_text()}" in text and " Tahun " in decree.number_in_text()
     assert response.context["totals"]["count"] == 1
 
 
