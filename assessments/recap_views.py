@@ -22,6 +22,7 @@ from assessments.models import Cycle, Decision, Meeting, Pillar
 from assessments.recap import build_recap, filter_rows, load_details, recap_proposals, sort_rows
 from assessments.recap_forms import RecapFilterForm
 from rt_registry import roles
+from rt_registry.spreadsheets import escape_formula
 
 PER_PAGE = 100
 
@@ -85,14 +86,6 @@ def recap_page(request, cycle_id):
     )
 
 
-def excel_text(value):
-    """Text that a spreadsheet must not run as a formula (CSV/formula injection)."""
-    value = "" if value is None else str(value)
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @login_required
 def recap_xlsx(request, cycle_id):
     cycle = get_cycle_for_recap(request, cycle_id)
@@ -109,7 +102,7 @@ def recap_xlsx(request, cycle_id):
         "Total (0-42)", "Persen (%)", "Hasil menurut aturan", "Beda pendapat (0 vs 2)",
         "Keputusan rapat", "Alasan penyimpangan",
     ]  # fmt: skip
-    sheet.append([excel_text(f"Rekapitulasi Penilaian Kampung BANTAR {cycle}")])
+    sheet.append([escape_formula(f"Rekapitulasi Penilaian Kampung BANTAR {cycle}")])
     bold = Font(bold=True)
     sheet.append([_bold_cell(sheet, h, bold) for h in header])
     for n, row in enumerate(rows, start=1):
@@ -120,15 +113,15 @@ def recap_xlsx(request, cycle_id):
         sheet.append(
             [
                 n,
-                excel_text(p.kecamatan_name),
-                excel_text(p.kelurahan_name),
+                escape_formula(p.kecamatan_name),
+                escape_formula(p.kelurahan_name),
                 f"{p.rt_number:02d}",
-                excel_text(p.ketua_name),
+                escape_formula(p.ketua_name),
                 p.kk_count,
                 p.get_size_category_display(),
                 row.sent_count,
                 "Ya" if row.is_complete else "Belum",
-                excel_text(", ".join(row.missing)),
+                escape_formula(", ".join(row.missing)),
                 *[mean for _, mean, _ in row.cells],
                 *[x["subtotal"] for x in pillars],
                 *[x["pct"] for x in pillars],
@@ -137,7 +130,7 @@ def recap_xlsx(request, cycle_id):
                 "Memenuhi kriteria" if row.passes else "Tidak memenuhi",
                 ", ".join(codes[i] for i in sorted(row.disagreements, key=list(codes).index)),
                 decision.get_outcome_display() if decision else "",
-                excel_text(decision.overrule_reason) if decision else "",
+                escape_formula(decision.overrule_reason) if decision else "",
             ]
         )
     out = BytesIO()
@@ -152,7 +145,7 @@ def recap_xlsx(request, cycle_id):
 
 
 def _bold_cell(sheet, value, font):
-    cell = WriteOnlyCell(sheet, value=excel_text(value))
+    cell = WriteOnlyCell(sheet, value=escape_formula(value))
     cell.font = font
     return cell
 

@@ -13,17 +13,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from awards.models import Award, Decree
+from rt_registry.spreadsheets import escape_formula
 from rt_registry.templatetags.bantar import format_tanggal
-
-# A cell a spreadsheet would read as a formula: =, +, -, @ (and tab/CR, which Excel
-# strips before reading the rest).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_text(value):
-    """Text for a cell, never a formula: "=HYPERLINK(…)" in an RT chair's name stays text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def check_paid_after_decree(awards, paid_on):
@@ -156,20 +147,20 @@ def payments_xlsx(awards):
         sheet.append(
             [
                 number,
-                cell_text(str(award.cycle)),
-                cell_text(decree_numbers.get(award.cycle_id, "")),
-                cell_text(proposal.kecamatan_name),
-                cell_text(proposal.kelurahan_name),
+                escape_formula(str(award.cycle)),
+                escape_formula(decree_numbers.get(award.cycle_id, "")),
+                escape_formula(proposal.kecamatan_name),
+                escape_formula(proposal.kelurahan_name),
                 f"{proposal.rt_number:02d}",
-                cell_text(proposal.ketua_name),
+                escape_formula(proposal.ketua_name),
                 proposal.kk_count,
                 award.get_size_category_display(),
                 award.get_tier_display(),
                 int(award.prize_amount),
                 award.get_payment_status_display(),
                 award.paid_on,
-                cell_text(award.payment_reference),
-                cell_text(recorder.get_username() if recorder else ""),
+                escape_formula(award.payment_reference),
+                escape_formula(recorder.get_username() if recorder else ""),
             ]
         )
         sheet.cell(row=sheet.max_row, column=11).number_format = AMOUNT_FORMAT

@@ -16,7 +16,7 @@ from assessments.models import Cycle
 from awards.certificates import final_decree_for
 from awards.models import Award, Decree
 from rt_registry.models import SizeCategory
-from rt_registry.resources import escape_formula
+from rt_registry.spreadsheets import escape_formula
 
 CATEGORY_ORDER = [SizeCategory.BESAR, SizeCategory.SEDANG, SizeCategory.KECIL]
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from rt_registry.resources import escape_formula
+from rt_registry.spreadsheets import escape_formula
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -58,7 +58,7 @@ def as_number(value):
 
 def xlsx_bytes(table, *, heading):
     """The table as an xlsx workbook: a heading line, bold headers, then the rows. Text
-    is formula-escaped (rt_registry.resources.escape_formula)."""
+    is formula-escaped (rt_registry.spreadsheets.escape_formula)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(table.title[:31])
     sheet.append([escape_formula(heading)])

@@ -19,7 +19,7 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
 from rt_registry.models import MAX_KK_COUNT, RT, Kelurahan
-from rt_registry.spreadsheets import CSVFormat, XLSXFormat
+from rt_registry.spreadsheets import CSVFormat, XLSXFormat, escape_formula, unescape_formula
 from rt_registry.templatetags.bantar import angka
 
 logger = logging.getLogger(__name__)
@@ -79,10 +79,6 @@ NUMERALS = {
     "empat": "4",
     "lima": "5",
 }
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV
-# injection"); tab and carriage return also count in some programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 MAX_RT_NUMBER = 999
 
 
@@ -100,23 +96,13 @@ def header_key(header):
     return " ".join(text.split())
 
 
-def escape_formula(value):
-    """'=SUM(A1)' becomes "'=SUM(A1)": shown as text, never run."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def cell_text(value):
+    """The text of a cell read from an imported file, stripped (and un-escaped)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
-    # Undo escape_formula() so an exported file imports back unchanged.
-    if text.startswith("'") and text[1:2] in FORMULA_PREFIXES:
-        text = text[1:]
-    return text
+    return unescape_formula(str(value).strip())
 
 
 def whole_number(value):

@@ -351,3 +351,28 @@ class XLSXFormat(base_formats.XLSX):
 
     def create_dataset(self, in_stream, **kwargs):
         return dataset_from_sheet(read_xlsx(in_stream))
+
+
+# --- Writing: text a spreadsheet shows and never runs ---------------------------------
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV
+# injection"); tab and carriage return also count in some programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """For every cell the portal writes (exports, recap, payments, dashboards):
+    '=SUM(A1)' becomes "'=SUM(A1)", shown as text and never run. None becomes an empty
+    cell; numbers and dates pass unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def unescape_formula(text):
+    """The reverse, for reading back a file the portal exported: "'=SUM(A1)" is
+    '=SUM(A1)' again, so an exported file imports back unchanged."""
+    if text.startswith("'") and text[1:2] in FORMULA_PREFIXES:
+        return text[1:]
+    return text

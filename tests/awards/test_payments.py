@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from awards.issuing import create_awards
 from awards.models import Award
-from awards.payments import cell_text, payments_xlsx, record_payment
+from awards.payments import payments_xlsx, record_payment
+from rt_registry.spreadsheets import escape_formula
 from tests import factories
 
 PASSWORD = factories.PASSWORD
@@ -76,12 +77,13 @@ def test_record_payment_refuses_bad_input_and_changes_nothing(
     assert Award.objects.get(pk=awards[5].pk).payment_status == "BELUM"
 
 
-def test_cell_text_escapes_formulas():
-    assert cell_text("=SUM(A1)") == "'=SUM(A1)"
-    assert cell_text("+62 812") == "'+62 812"
-    assert cell_text("-1") == "'-1"
-    assert cell_text("@x") == "'@x"
-    assert cell_text("Siti") == "Siti"
+def test_escape_formula_escapes_formulas_and_empties_none():
+    assert escape_formula("=SUM(A1)") == "'=SUM(A1)"
+    assert escape_formula("+62 812") == "'+62 812"
+    assert escape_formula("-1") == "'-1"
+    assert escape_formula("@x") == "'@x"
+    assert escape_formula("Siti") == "Siti"
+    assert escape_formula(None) == ""
 
 
 def sheet_rows(data):

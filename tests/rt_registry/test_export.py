@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rt_registry.resources import escape_formula
+from rt_registry.spreadsheets import escape_formula
 from tests import factories
 
 EXPORT_URL = reverse("admin:rt_registry_rt_export")
