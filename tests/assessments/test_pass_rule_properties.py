@@ -1,11 +1,10 @@
 """The pass rule (RecapRow.passes) is monotonic in every score (hypothesis): raising any
 one assessor's score on one indicator never turns a pass into a fail, whatever the
 indicators' pillars, the number of sent sheets and the cycle's minimum percentages.
-No database: the row is given its means as build_recap computes them (exact fractions of
-the sent sheets' scores)."""
+No database: the row is given its pillar sums over the sent sheets and the number of
+sheets, as build_recap reads them from the database (means are sum / sheets)."""
 
 from decimal import Decimal
-from fractions import Fraction
 from types import SimpleNamespace
 
 from hypothesis import event, given
@@ -21,12 +20,15 @@ def recap_row(*, pillars, sheets, pass_min_total_pct, pass_min_pillar_pct):
     """A row for one proposal: `sheets` is one list of scores per assessor, one score per
     indicator in `pillars` order."""
     indicators = [SimpleNamespace(pk=i, pillar=p) for i, p in enumerate(pillars)]
-    means = {i.pk: Fraction(sum(sheet[i.pk] for sheet in sheets), len(sheets)) for i in indicators}
+    numerators = {}
+    for i in indicators:
+        numerators[i.pillar] = numerators.get(i.pillar, 0) + sum(s[i.pk] for s in sheets)
     return RecapRow(
         proposal=None,
         indicators=indicators,
         sent_count=len(sheets),
-        means=means,
+        numerators=numerators,
+        denominator=len(sheets),
         pass_min_total_pct=pass_min_total_pct,
         pass_min_pillar_pct=pass_min_pillar_pct,
     )

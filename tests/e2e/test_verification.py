@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from awards import certificates
-from awards.qr import qr_svg
+from awards.qr import qr_png_data_uri
 from tests import factories
 
 # The live server needs committed rows; serialized_rollback puts the migrated data
@@ -32,7 +32,7 @@ def test_qr_address_on_the_certificate_opens_its_verification_page(page, certifi
     # The address printed under the QR code, and the QR code itself, carry the same URL.
     url = re.search(r"(http://\S+/verifikasi/[0-9A-Z]+)", text).group(1)
     html = certificates.render_certificate_html([certificate])
-    assert qr_svg(url, size="24mm") in html
+    assert qr_png_data_uri(url) in html
 
     page.goto(url)
 
