@@ -21,6 +21,7 @@
   var config = JSON.parse(configNode.textContent);
   var device = window.BantarDevice;
   var app = window.BantarApp;
+  var evidence = window.BantarEvidence;  // photos and position (sheet-evidence.js)
   var BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
     "September", "Oktober", "November", "Desember"];
 
@@ -101,7 +102,8 @@
       scores: scores,
       notes: notes,
       visit_date: form.elements.visit_date.value,
-      general_note: form.elements.general_note.value
+      general_note: form.elements.general_note.value,
+      location: evidence ? evidence.location() : null
     };
   }
 
@@ -119,6 +121,7 @@
     });
     form.elements.visit_date.value = data.visit_date || "";
     form.elements.general_note.value = data.general_note || "";
+    if (evidence && data.location) evidence.setLocation(data.location);
   }
 
   function payload(action) {
@@ -128,7 +131,7 @@
     });
     return {
       client_token: token, action: action, visit_date: data.visit_date,
-      general_note: data.general_note, scores: scores
+      general_note: data.general_note, scores: scores, location: data.location || null
     };
   }
 
@@ -242,7 +245,12 @@
   function queueSend() {
     var record = { proposal: config.proposal, url: config.saveUrl, token: token,
       payload: payload("send"), attachments: [] };
-    return writeCopy().then(function () { return app.queue(record); }).then(function () {
+    // The photos as they are now go in the record: it is sent as it was confirmed.
+    var photos = evidence ? evidence.attachments() : Promise.resolve([]);
+    return writeCopy().then(function () { return photos; }).then(function (attachments) {
+      record.attachments = attachments;
+      return app.queue(record);
+    }).then(function () {
       lock(true);
       showQueued(navigator.onLine ? "Mengirim…" : null);
       if (navigator.onLine) app.flush();
@@ -499,7 +507,8 @@
       if (!window.confirm("Hapus jawaban lembar ini dari perangkat? Jawaban yang belum " +
           "terkirim akan hilang.")) return;
       Promise.all([device.remove("outbox", config.user, config.proposal),
-        device.remove("copies", config.user, config.proposal)]).then(function () {
+        device.remove("copies", config.user, config.proposal),
+        evidence ? evidence.forget() : null]).then(function () {
         window.location.reload();
       });
     });
