@@ -450,6 +450,15 @@
     }).observe(bar);
   }
 
+  // A tall field focused while partly under the bar: Chrome scrolls only its caret into
+  // view, so the rest of it may stay hidden under the bar.
+  form.addEventListener("focusin", function (event) {
+    if (!bar || event.target.tagName !== "TEXTAREA" || bar.contains(event.target)) return;
+    if (event.target.getBoundingClientRect().bottom > bar.getBoundingClientRect().top) {
+      event.target.scrollIntoView({ block: "nearest" });
+    }
+  });
+
   device.ready().then(function () {
     return Promise.all([readCopy(), device.get("outbox", config.user, config.proposal)]);
   }).catch(function () { return [null, null]; }).then(function (found) { start(found[0], found[1]); });

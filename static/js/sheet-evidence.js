@@ -159,6 +159,12 @@
     });
   }
 
+  // The input itself stays hidden: the "Foto" button opens the camera through it.
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-photo-button]");
+    if (button) button.parentNode.querySelector("[data-photo-input]").click();
+  });
+
   form.addEventListener("change", function (event) {
     if (event.target.matches && event.target.matches("[data-photo-input]")) {
       event.stopImmediatePropagation();  // not an answer: scoring.js need not save a copy
