@@ -10,7 +10,9 @@
  * Any refusal keeps the copy: 409 (the sheet was sent with other answers, or the stage
  * moved on) shows the server's message; 503 (database unreachable) also tries a draft save
  * again a minute later. On opening, a copy named after the sent version is dropped only
- * when it holds exactly the answers the server shows.
+ * when it holds exactly the answers the server shows. The visit's position travels with the
+ * answers (in the copy and the payload); the photos are sheet-evidence.js's and go into the
+ * outbox record on "Kirim".
  */
 (function () {
   "use strict";
