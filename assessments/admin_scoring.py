@@ -1,4 +1,5 @@
-"""Admin for assessment sheets: read-only, versions side by side, and "Buka kembali"
+"""Admin for assessment sheets: read-only, versions side by side, the visit's photos and
+position (served by evidence_views.py, in scope), and "Buka kembali"
 (Admin DPMPPA reopens a sent sheet with a reason; scoring.reopen_sheet does the work)."""
 
 from django.contrib import admin, messages
@@ -179,6 +180,7 @@ class AssessmentAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {})}
         if sheet is not None:
             extra_context["may_reopen"] = self.may_reopen(request, sheet)
+            extra_context["evidence_photos"] = sheet.photos.select_related("indicator")
             extra_context["versions"] = Assessment.objects.filter(
                 proposal_id=sheet.proposal_id, assessor_id=sheet.assessor_id
             ).order_by("version")

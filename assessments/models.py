@@ -401,6 +401,20 @@ class ProposalQuerySet(ScopedQuerySet):
             ),
         )
 
+    def evidence_visible_to(self, user):
+        """Whose visit photos and positions `user` may see: Admin DPMPPA all; a Tim Penilai
+        member their team's proposals (the team sees its own); nobody else, officers of
+        an area included."""
+        from rt_registry import roles
+
+        if not user.is_authenticated:
+            return self.none()
+        if roles.is_admin_dpmppa(user):
+            return self
+        if roles.is_assessor(user):
+            return self.assigned_to(user)
+        return self.none()
+
     def verified(self):
         return self.filter(status=Proposal.Status.DIVERIFIKASI)
 
@@ -519,6 +533,16 @@ class Assessment(models.Model):
     )
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopen_reason = models.TextField("alasan dibuka kembali", blank=True)
+    # Where and when the assessor was, as the tablet reported it (optional: only when the
+    # assessor pressed "Catat lokasi kunjungan" and allowed it).
+    visit_latitude = models.DecimalField(
+        "lintang kunjungan", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    visit_longitude = models.DecimalField(
+        "bujur kunjungan", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    visit_accuracy_m = models.PositiveIntegerField("ketelitian lokasi (m)", null=True, blank=True)
+    visit_located_at = models.DateTimeField("lokasi dicatat", null=True, blank=True)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -540,10 +564,27 @@ class Assessment(models.Model):
                 condition=Q(status="SENT"),
                 name="assessment_one_sent",
             ),
+            models.CheckConstraint(
+                condition=Q(visit_latitude__isnull=True)
+                | Q(visit_latitude__gte=-90, visit_latitude__lte=90),
+                name="assessment_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(visit_longitude__isnull=True)
+                | Q(visit_longitude__gte=-180, visit_longitude__lte=180),
+                name="assessment_longitude_range",
+            ),
         ]
 
     def __str__(self):
         return f"Penilaian {self.proposal} oleh {self.assessor} v{self.version}"
+
+    def position_text(self):
+        """ "-1.610000, 103.610000 (±12 m)" or "" (plain text: pages make no map calls)."""
+        if self.visit_latitude is None or self.visit_longitude is None:
+            return ""
+        accuracy = f" (±{self.visit_accuracy_m} m)" if self.visit_accuracy_m is not None else ""
+        return f"{self.visit_latitude}, {self.visit_longitude}{accuracy}"
 
 
 class Score(models.Model):
@@ -562,6 +603,53 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} = {self.value}"
+
+
+def evidence_photo_path(photo, filename):
+    # Under MEDIA_ROOT, which is never served directly: evidence_views.py checks scope.
+    return f"bukti/{photo.assessment.proposal.cycle_id}/{uuid.uuid4().hex}.jpg"
+
+
+class EvidencePhotoQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The photos of the proposals Proposal.objects.evidence_visible_to(user)."""
+        return self.filter(assessment__proposal__in=Proposal.objects.evidence_visible_to(user))
+
+
+class EvidencePhoto(models.Model):
+    """A photo taken on the visit for one indicator of a sheet, re-encoded as JPEG on the
+    server (evidence.py: no EXIF, so no GPS or camera data) and stored with its SHA-256.
+    A reopened sheet's new version gets rows pointing at the same stored files."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="photos", verbose_name="lembar"
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name="indikator"
+    )
+    file = models.FileField("berkas", upload_to=evidence_photo_path)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("ukuran (bita)")
+    width = models.PositiveIntegerField("lebar (px)")
+    height = models.PositiveIntegerField("tinggi (px)")
+    taken_at = models.DateTimeField("diambil (menurut tablet)", null=True, blank=True)
+    uploaded_at = models.DateTimeField("diunggah", default=timezone.now)
+
+    objects = EvidencePhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["assessment", "indicator__order", "uploaded_at", "pk"]
+        verbose_name = "foto bukti"
+        verbose_name_plural = "foto bukti"
+        constraints = [
+            # A replayed or repeated photo is the same photo: never stored twice on a sheet.
+            models.UniqueConstraint(
+                fields=["assessment", "sha256"], name="evidencephoto_unique_per_sheet"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Foto {self.indicator.code} – {self.assessment}"
 
 
 class Meeting(models.Model):

@@ -28,6 +28,7 @@ APP_STATIC_FILES = [
     "css/scoring.css",
     "js/device-store.js",
     "js/assessor-app.js",
+    "js/sheet-evidence.js",
     "js/scoring.js",
     "img/favicon.ico",
     "img/icons/favicon-32.png",

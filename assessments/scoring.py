@@ -6,7 +6,9 @@ it is answered as the first one was and never makes a second assessment. A send 
 repeats the token of a sent version with different answers is refused (409): the tablet
 must keep those answers, not be told they arrived. Sent versions
 are never changed in place: reopening makes a new DRAFT version (reopen_sheet), and
-sending that one marks the old SENT version SUPERSEDED."""
+sending that one marks the old SENT version SUPERSEDED. The visit's photos and position
+come in the same request as the answers and are written in the same transaction
+(evidence.py), so a sent sheet is never held without its photos."""
 
 import uuid
 
@@ -15,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from assessments import evidence
 from assessments.models import Assessment, Cycle, Indicator, Proposal, Score
 from rt_registry import roles
 
@@ -24,7 +27,16 @@ VALID_VALUES = (0, 1, 2)
 
 
 def save_sheet(
-    *, proposal, assessor, client_token, values, notes=None, visit_date=None, general_note=""
+    *,
+    proposal,
+    assessor,
+    client_token,
+    values,
+    notes=None,
+    visit_date=None,
+    general_note="",
+    photos=(),
+    location=None,
 ):
     """Save the assessor's draft: `values` maps indicator id -> 0/1/2 (may be partial)."""
     return _write_sheet(
@@ -35,12 +47,23 @@ def save_sheet(
         notes=notes or {},
         visit_date=visit_date,
         general_note=general_note,
+        photos=photos,
+        location=location,
         send=False,
     )
 
 
 def send_sheet(
-    *, proposal, assessor, client_token, values, notes=None, visit_date=None, general_note=""
+    *,
+    proposal,
+    assessor,
+    client_token,
+    values,
+    notes=None,
+    visit_date=None,
+    general_note="",
+    photos=(),
+    location=None,
 ):
     """Send the sheet: all indicators of the cycle's set scored, then read-only."""
     return _write_sheet(
@@ -51,6 +74,8 @@ def send_sheet(
         notes=notes or {},
         visit_date=visit_date,
         general_note=general_note,
+        photos=photos,
+        location=location,
         send=True,
     )
 
@@ -67,7 +92,17 @@ def _write_sheet(**kwargs):
 
 
 def _write_sheet_locked(
-    *, proposal, assessor, client_token, values, notes, visit_date, general_note, send
+    *,
+    proposal,
+    assessor,
+    client_token,
+    values,
+    notes,
+    visit_date,
+    general_note,
+    photos,
+    location,
+    send,
 ):
     token = _as_token(client_token)
     # Serialise writes to one proposal's sheets (PostgreSQL; SQLite locks the whole file).
@@ -103,7 +138,9 @@ def _write_sheet_locked(
                 "diperbaiki.",
                 code="token_reused",
             )
-        return existing  # the same send again: answered as the first one was
+        # The same send again: answered as the first one was. Its photos arrived with it
+        # (same transaction), so the replay's copies are not stored again.
+        return existing
 
     ensure_can_score(proposal=proposal, assessor=assessor, send=send)
 
@@ -137,6 +174,12 @@ def _write_sheet_locked(
 
     sheet.visit_date = visit_date
     sheet.general_note = general_note.strip()
+    if location is not None:
+        # A save without a position keeps the one recorded before (it is optional).
+        sheet.visit_latitude = location["latitude"]
+        sheet.visit_longitude = location["longitude"]
+        sheet.visit_accuracy_m = location["accuracy_m"]
+        sheet.visit_located_at = location["located_at"]
     if send:
         if previous is not None:
             previous.status = Assessment.Status.SUPERSEDED
@@ -157,6 +200,8 @@ def _write_sheet_locked(
         )
         for indicator_id, value in values.items()
     )
+    if photos:
+        evidence.attach_photos(sheet, photos, indicators=indicators)
     return sheet
 
 
@@ -272,7 +317,8 @@ def _validate_sheet(*, cycle, values, notes, visit_date, general_note, send):
 
 
 def reopen_sheet(assessment, *, by, reason):
-    """Admin DPMPPA reopens a sent sheet: a new DRAFT version copying the sent scores.
+    """Admin DPMPPA reopens a sent sheet: a new DRAFT version copying the sent scores,
+    position and photos.
     The sent version stays SENT (the recap keeps using it) until the new one is sent."""
     if not roles.is_admin_dpmppa(by):
         raise ValidationError(
@@ -307,11 +353,16 @@ def reopen_sheet(assessment, *, by, reason):
             reopened_by=by,
             reopened_at=timezone.now(),
             reopen_reason=reason,
+            visit_latitude=sent.visit_latitude,
+            visit_longitude=sent.visit_longitude,
+            visit_accuracy_m=sent.visit_accuracy_m,
+            visit_located_at=sent.visit_located_at,
         )
         Score.objects.bulk_create(
             Score(assessment=draft, indicator_id=s.indicator_id, value=s.value, note=s.note)
             for s in sent.scores.all()
         )
+        evidence.copy_photos(sent, draft)
     return draft
 
 

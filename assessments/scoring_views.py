@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
-from assessments import offline, scoring
+from assessments import evidence, offline, scoring
 from assessments import proposals as proposal_workflow
 from assessments.models import (
     SCORE_CHOICES,
@@ -28,7 +28,7 @@ from assessments.models import (
     Proposal,
     Score,
 )
-from assessments.scoring_forms import ConflictForm, parse_sheet_payload
+from assessments.scoring_forms import ConflictForm, parse_photo_uploads, parse_sheet_payload
 from rt_registry import roles
 
 logger = logging.getLogger(__name__)
@@ -38,12 +38,15 @@ FORBIDDEN_CODES = {"not_assigned", "conflict", "forbidden"}
 CONFLICT_CODES = {"wrong_stage", "cycle_locked", "already_sent", "token_mismatch", "token_reused"}
 # 21 notes of 2,000 characters and a general note of 5,000, at 4 bytes a character, fit.
 MAX_SAVE_BYTES = 256 * 1024
+# A sheet with photos (multipart): 30 photos the tablet made a few hundred KB each, with
+# room to spare. deploy/nginx-bantar.conf lets this much through on the save URL only.
+MAX_SAVE_WITH_PHOTOS_BYTES = 20 * 1024 * 1024
 DATABASE_DOWN_MESSAGE = (
     "Server basis data sedang tidak dapat dihubungi; jawaban Anda tetap tersimpan di "
     "perangkat. Coba kirim lagi nanti."
 )
 # Left to right as the regulation says it: 2 baik, 1 sedang, 0 kurang.
-# The sheet will take photos and the assessor's position on the spot (a later issue): this
+# The sheet takes photos and the assessor's position on the spot (sheet-evidence.js): this
 # page alone may ask for camera and geolocation; every other feature stays off as elsewhere.
 SCORING_SHEET_PERMISSIONS = {**settings.PERMISSIONS_POLICY, "camera": "self", "geolocation": "self"}
 
@@ -236,11 +239,15 @@ def scoring_sheet(request, proposal_id):
     stage_open = cycle.stage == Cycle.Stage.PENILAIAN and not cycle.is_locked
     editable = stage_open and (draft is not None or sent is None)
     scores = {s.indicator_id: s for s in sheet.scores.all()} if sheet else {}
+    photos = {}
+    for photo in sheet.photos.select_related("indicator") if sheet else []:
+        photos.setdefault(photo.indicator_id, []).append(photo)
     indicators = list(Indicator.objects.filter(indicator_set=cycle.indicator_set_id))
     for indicator in indicators:
         score = scores.get(indicator.pk)
         indicator.value = score.value if score else None
         indicator.note = score.note if score else ""
+        indicator.photos = photos.get(indicator.pk, [])
     pillars = _by_pillar(indicators)
     following = next_to_score(request.user, proposal)
     config = {
@@ -253,6 +260,13 @@ def scoring_sheet(request, proposal_id):
         "token": str(draft.client_token) if draft else None,
         "sentToken": str(sent.client_token) if sent else None,
         "count": len(indicators),
+        # Photos already on the server count towards the limits (sheet-evidence.js).
+        "serverPhotos": {pk: len(found) for pk, found in photos.items()},
+        "photoLimits": {
+            "perIndicator": evidence.MAX_PHOTOS_PER_INDICATOR,
+            "perSheet": evidence.MAX_PHOTOS_PER_SHEET,
+            "bytes": evidence.MAX_PHOTO_BYTES,
+        },
         "nextUrl": (
             reverse("assessments:scoring-sheet", args=[following.pk]) if following else None
         ),
@@ -325,12 +339,35 @@ def json_when_database_down(view):
     return wrapper
 
 
+def _has_photos(request):
+    return request.content_type == "multipart/form-data"
+
+
+def _body_limit(request):
+    return MAX_SAVE_WITH_PHOTOS_BYTES if _has_photos(request) else MAX_SAVE_BYTES
+
+
 def _body_too_large(request):
+    limit = _body_limit(request)
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
-    return declared > MAX_SAVE_BYTES or len(request.body) > MAX_SAVE_BYTES
+    if declared > limit:
+        return True
+    # A multipart body is read by Django's parser, within the declared length: not held
+    # in memory here. JSON is small: read it to be sure.
+    return not _has_photos(request) and len(request.body) > limit
+
+
+def _read_payload(request):
+    """The save's fields and its photos (checked and re-encoded) from JSON or multipart."""
+    if _has_photos(request):
+        payload = parse_sheet_payload(request.POST.get("payload", ""))
+    else:
+        payload = parse_sheet_payload(request.body)
+    payload["photos"] = parse_photo_uploads(payload["photos"], request.FILES)
+    return payload
 
 
 def _status_for(error):
@@ -386,16 +423,9 @@ def save_sheet_api(request, proposal_id):
             code="not_assessor",
         )
     if _body_too_large(request):
-        return _json_error(
-            [
-                f"Data yang dikirim terlalu besar (lebih dari {MAX_SAVE_BYTES // 1024} KB). "
-                "Perpendek catatan lalu kirim lagi; jawaban Anda tetap tersimpan di perangkat ini."
-            ],
-            status=413,
-            code="too_large",
-        )
+        return _json_error([_too_large_message(request)], status=413, code="too_large")
     try:
-        payload = parse_sheet_payload(request.body)
+        payload = _read_payload(request)
         write = scoring.send_sheet if payload.pop("send") else scoring.save_sheet
         # The write locks and reads the proposal itself; reading it here too cost a query.
         sheet = write(proposal=Proposal(pk=proposal_id), assessor=request.user, **payload)
@@ -405,6 +435,19 @@ def save_sheet_api(request, proposal_id):
         status, code = _status_for(error)
         return _json_error(error.messages, status=status, code=code)
     return JsonResponse(sheet_state(sheet, values=payload["values"]))
+
+
+def _too_large_message(request):
+    if _has_photos(request):
+        return (
+            f"Foto-foto lembar ini terlalu besar bersama-sama (lebih dari "
+            f"{MAX_SAVE_WITH_PHOTOS_BYTES // (1024 * 1024)} MB). Hapus beberapa foto lalu "
+            "kirim lagi; jawaban Anda tetap tersimpan di perangkat ini."
+        )
+    return (
+        f"Data yang dikirim terlalu besar (lebih dari {MAX_SAVE_BYTES // 1024} KB). "
+        "Perpendek catatan lalu kirim lagi; jawaban Anda tetap tersimpan di perangkat ini."
+    )
 
 
 @assessor_required

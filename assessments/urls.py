@@ -1,6 +1,13 @@
 from django.urls import path
 
-from assessments import job_views, offline_views, recap_views, scoring_views, views  # noqa: F401
+from assessments import (  # noqa: F401
+    evidence_views,
+    job_views,
+    offline_views,
+    recap_views,
+    scoring_views,
+    views,
+)
 
 app_name = "assessments"
 
@@ -14,6 +21,13 @@ urlpatterns = [
         "penilaian/<int:proposal_id>/konflik/",
         scoring_views.declare_conflict_view,
         name="scoring-conflict",
+    ),
+    # The visit's photos (evidence_views.py): only in scope, never a public address.
+    path("penilaian/foto/<int:photo_id>/", evidence_views.evidence_photo, name="evidence-photo"),
+    path(
+        "penilaian/usulan/<int:proposal_id>/foto/",
+        evidence_views.proposal_photos,
+        name="proposal-photos",
     ),
     # The offline app (offline_views.py): worker, install manifest, pages to keep.
     path("penilaian/sw.js", offline_views.service_worker, name="service-worker"),

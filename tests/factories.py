@@ -292,6 +292,33 @@ def png_bytes(*, width=600, height=600):
     return buffer.getvalue()
 
 
+def jpeg_bytes(*, width=800, height=600, color=(40, 120, 60), gps=False):
+    """A plain JPEG photo (Pillow); `gps=True` writes an EXIF GPS block into it."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (width, height), color)
+    exif = Image.Exif()
+    if gps:
+        exif[0x8825] = {1: "S", 2: (1.0, 36.0, 0.0), 3: "E", 4: (103.0, 36.0, 0.0)}
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def make_photo(*, sheet, indicator, color=(40, 120, 60)):
+    """An evidence photo stored on `sheet` directly (no endpoint, no limits)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments import evidence
+
+    upload = SimpleUploadedFile("foto.jpg", jpeg_bytes(color=color), "image/jpeg")
+    prepared = evidence.prepare_photo(upload, indicator_id=indicator.pk, label="Foto")
+    evidence.attach_photos(sheet, [prepared], indicators={indicator.pk: indicator})
+    return sheet.photos.get(sha256=prepared.sha256)
+
+
 def make_document_identity(*, official=True, head_name="Dra. Kepala Dinas", **fields):
     """The «Identitas dokumen» record; `official` uploads PNG emblems for both kinds."""
     from django.core.files.base import ContentFile

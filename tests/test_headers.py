@@ -20,7 +20,7 @@ STRICT = {
     "default-src": {"'self'"},
     "script-src": {"'self'"},
     "style-src": {"'self'"},
-    "img-src": {"'self'", "data:"},
+    "img-src": {"'self'", "data:", "blob:"},  # blob: the sheet's photo thumbnails
     "object-src": {"'none'"},
     "base-uri": {"'self'"},
     "frame-ancestors": {"'none'"},

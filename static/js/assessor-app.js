@@ -73,7 +73,9 @@
   function settle(record, result) {
     if (result.kind === "sent") {
       return device.get("copies", config.user, record.proposal).then(function (copy) {
-        var drops = [device.remove("outbox", config.user, record.proposal)];
+        // The photos went with it (the form is locked while a sheet waits to be sent).
+        var drops = [device.remove("outbox", config.user, record.proposal),
+          device.removePhotos(config.user, record.proposal)];
         // The copy is what was sent unless it was changed after (a newer token).
         if (copy && copy.token === record.token) {
           drops.push(device.remove("copies", config.user, record.proposal));

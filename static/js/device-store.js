@@ -5,12 +5,18 @@
  *           the answers as typed, not yet confirmed by the server (a draft on the device);
  *   outbox  {user, proposal, url, token, payload, attachments: [], queuedAt,
  *            state: "menunggu" | "login" | "konflik", code, message}
- *           a confirmed "Kirim" the server has not acknowledged yet. `attachments` stays
- *           empty here; photos are to travel in it later.
+ *           a confirmed "Kirim" the server has not acknowledged yet. `attachments` holds
+ *           the sheet's photos as they were when "Kirim" was pressed:
+ *           [{indicator, code, takenAt, blob}] (sheet-evidence.js);
+ * and one keyed by a photo id (version 2):
+ *   photos  {id, user, proposal, indicator, code, blob, width, height, takenAt}
+ *           the photos taken for a sheet and not yet sent (index "sheet": [user, proposal]).
  * Older pages kept the copy in localStorage ("bantar:penilaian:<user>:<proposal>"):
  * ready() moves each one in and removes it from localStorage only once IndexedDB holds it.
  *
- * send(record) posts one outbox record with the token it was queued with (the server
+ * send(record) posts one outbox record with the token it was queued with, as JSON, or with
+ * photos as multipart/form-data (the JSON in "payload", each photo a file, in one request:
+ * the server stores the sheet and its photos together or not at all), (the server
  * answers a repeated token as it answered the first time, so a retry never makes a second
  * sheet) and says what happened: "sent" (the server echoed the token of a sent sheet),
  * "wait" (no connection, proxy error, database down: try again later), "login" (session
@@ -21,7 +27,7 @@
   "use strict";
 
   var DB_NAME = "bantar-penilaian";
-  var DB_VERSION = 1;
+  var DB_VERSION = 2;
   var LEGACY_PREFIX = "bantar:penilaian:";
   var opening = null;
 
@@ -36,6 +42,11 @@
               db.createObjectStore(name, { keyPath: ["user", "proposal"] }).createIndex("user", "user");
             }
           });
+          if (!db.objectStoreNames.contains("photos")) {
+            var photos = db.createObjectStore("photos", { keyPath: "id" });
+            photos.createIndex("user", "user");
+            photos.createIndex("sheet", ["user", "proposal"]);
+          }
         };
         request.onsuccess = function () { resolve(request.result); };
         request.onerror = function () { reject(request.error); };
@@ -71,6 +82,37 @@
 
   function all(storeName, user) {
     return run(storeName, "readonly", function (s) { return s.index("user").getAll(user); });
+  }
+
+  function photosOf(user, proposal) {
+    return run("photos", "readonly", function (s) {
+      return s.index("sheet").getAll([user, proposal]);
+    });
+  }
+
+  function removePhoto(id) {
+    return run("photos", "readwrite", function (s) { return s["delete"](id); });
+  }
+
+  function removePhotos(user, proposal) {
+    return photosOf(user, proposal).then(function (found) {
+      return Promise.all(found.map(function (p) { return removePhoto(p.id); }));
+    });
+  }
+
+  // The request body: JSON, or the JSON and the photos together (multipart).
+  function body(record) {
+    var attachments = record.attachments || [];
+    if (!attachments.length) return JSON.stringify(record.payload);
+    var payload = Object.assign({}, record.payload, {
+      photos: attachments.map(function (a, i) {
+        return { file: "foto-" + i, indicator: a.indicator, code: a.code, taken_at: a.takenAt };
+      })
+    });
+    var data = new FormData();
+    data.append("payload", JSON.stringify(payload));
+    attachments.forEach(function (a, i) { data.append("foto-" + i, a.blob, "foto-" + i + ".jpg"); });
+    return data;
   }
 
   function migrateLegacyCopies() {
@@ -120,18 +162,21 @@
   }
 
   function send(record) {
+    var content = body(record);
+    var headers = {
+      "Accept": "application/json",
+      "X-CSRFToken": csrfToken(),
+      "X-Requested-With": "XMLHttpRequest"
+    };
+    // FormData sets its own Content-Type (with the multipart boundary).
+    if (typeof content === "string") headers["Content-Type"] = "application/json";
     return fetch(record.url, {
       method: "POST",
       credentials: "same-origin",
       redirect: "manual",
       cache: "no-store",
-      headers: {
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-        "X-CSRFToken": csrfToken(),
-        "X-Requested-With": "XMLHttpRequest"
-      },
-      body: JSON.stringify(record.payload)
+      headers: headers,
+      body: content
     }).then(function (response) {
       if (response.type === "opaqueredirect" || response.status === 401) return { kind: "login" };
       if (!isJson(response)) {
@@ -163,6 +208,9 @@
     put: put,
     remove: remove,
     all: all,
+    photosOf: photosOf,
+    removePhoto: removePhoto,
+    removePhotos: removePhotos,
     send: send,
     csrfToken: csrfToken
   };

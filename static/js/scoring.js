@@ -10,7 +10,9 @@
  * Any refusal keeps the copy: 409 (the sheet was sent with other answers, or the stage
  * moved on) shows the server's message; 503 (database unreachable) also tries a draft save
  * again a minute later. On opening, a copy named after the sent version is dropped only
- * when it holds exactly the answers the server shows.
+ * when it holds exactly the answers the server shows. The visit's position travels with the
+ * answers (in the copy and the payload); the photos are sheet-evidence.js's and go into the
+ * outbox record on "Kirim".
  */
 (function () {
   "use strict";
@@ -21,6 +23,7 @@
   var config = JSON.parse(configNode.textContent);
   var device = window.BantarDevice;
   var app = window.BantarApp;
+  var evidence = window.BantarEvidence;  // photos and position (sheet-evidence.js)
   var BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
     "September", "Oktober", "November", "Desember"];
 
@@ -101,7 +104,8 @@
       scores: scores,
       notes: notes,
       visit_date: form.elements.visit_date.value,
-      general_note: form.elements.general_note.value
+      general_note: form.elements.general_note.value,
+      location: evidence ? evidence.location() : null
     };
   }
 
@@ -119,6 +123,7 @@
     });
     form.elements.visit_date.value = data.visit_date || "";
     form.elements.general_note.value = data.general_note || "";
+    if (evidence && data.location) evidence.setLocation(data.location);
   }
 
   function payload(action) {
@@ -128,7 +133,7 @@
     });
     return {
       client_token: token, action: action, visit_date: data.visit_date,
-      general_note: data.general_note, scores: scores
+      general_note: data.general_note, scores: scores, location: data.location || null
     };
   }
 
@@ -242,7 +247,12 @@
   function queueSend() {
     var record = { proposal: config.proposal, url: config.saveUrl, token: token,
       payload: payload("send"), attachments: [] };
-    return writeCopy().then(function () { return app.queue(record); }).then(function () {
+    // The photos as they are now go in the record: it is sent as it was confirmed.
+    var photos = evidence ? evidence.attachments() : Promise.resolve([]);
+    return writeCopy().then(function () { return photos; }).then(function (attachments) {
+      record.attachments = attachments;
+      return app.queue(record);
+    }).then(function () {
       lock(true);
       showQueued(navigator.onLine ? "Mengirim…" : null);
       if (navigator.onLine) app.flush();
@@ -442,6 +452,15 @@
     }).observe(bar);
   }
 
+  // A tall field focused while partly under the bar: Chrome scrolls only its caret into
+  // view, so the rest of it may stay hidden under the bar.
+  form.addEventListener("focusin", function (event) {
+    if (!bar || event.target.tagName !== "TEXTAREA" || bar.contains(event.target)) return;
+    if (event.target.getBoundingClientRect().bottom > bar.getBoundingClientRect().top) {
+      event.target.scrollIntoView({ block: "nearest" });
+    }
+  });
+
   device.ready().then(function () {
     return Promise.all([readCopy(), device.get("outbox", config.user, config.proposal)]);
   }).catch(function () { return [null, null]; }).then(function (found) { start(found[0], found[1]); });
@@ -499,7 +518,8 @@
       if (!window.confirm("Hapus jawaban lembar ini dari perangkat? Jawaban yang belum " +
           "terkirim akan hilang.")) return;
       Promise.all([device.remove("outbox", config.user, config.proposal),
-        device.remove("copies", config.user, config.proposal)]).then(function () {
+        device.remove("copies", config.user, config.proposal),
+        evidence ? evidence.forget() : null]).then(function () {
         window.location.reload();
       });
     });

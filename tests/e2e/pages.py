@@ -93,6 +93,9 @@ def staff_pages(username):
         pages += [
             reverse("assessments:document-job", args=[j.pk]) for j in DocumentJob.objects.all()
         ]
+        # Issue 8 §4: the visit's photos of one proposal (the "foto" link of a recap row).
+        sheet = Assessment.objects.order_by("pk").first()
+        pages.append(reverse("assessments:proposal-photos", args=[sheet.proposal_id]))
     return pages
 
 

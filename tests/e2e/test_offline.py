@@ -24,7 +24,7 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 READ_DEVICE = """async () => {
   const db = await new Promise((resolve, reject) => {
-    const request = indexedDB.open('bantar-penilaian', 1);
+    const request = indexedDB.open('bantar-penilaian');
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });

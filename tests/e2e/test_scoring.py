@@ -164,7 +164,7 @@ def test_double_tap_on_send_makes_one_assessment(page, proposal):
             const config = JSON.parse(document.getElementById('sheet-config').textContent);
             const csrf = document.cookie.match(/csrftoken=([^;]+)/)[1];
             const token = await new Promise(resolve => {
-                const open = indexedDB.open('bantar-penilaian', 1);
+                const open = indexedDB.open('bantar-penilaian');
                 open.onsuccess = () => {
                     const get = open.result.transaction('copies').objectStore('copies')
                         .get([config.user, config.proposal]);

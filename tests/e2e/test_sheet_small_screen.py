@@ -132,7 +132,7 @@ def test_rubric_opens_with_one_tap(sheet):
 def test_keyboard_focus_is_never_under_a_sticky_bar(sheet):
     sheet.locator("#visit-date").focus()
     seen = []
-    for _ in range(80):
+    for _ in range(110):  # 21 indicators × (rubric, score, note, Foto) and the rest
         sheet.keyboard.press("Tab")
         sheet.evaluate(SETTLE)
         focus = sheet.evaluate(FOCUS_BOX)
