@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 
+from tests import factories
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 pytestmark = pytest.mark.e2e
@@ -94,6 +96,23 @@ def browser_context(_chromium, live_server, settings):
     yield context
     context.close()
     assert not leaked, f"Halaman meminta alamat di luar portal: {leaked}"
+
+
+@pytest.fixture
+def proposals(assessor):
+    """Three verified RTs of Buluran Kenali assigned to the assessor's team, in Penilaian:
+    the tablet's list for the offline tests."""
+    cycle = factories.make_cycle(stage="PENILAIAN")
+    team = factories.make_team(cycle=cycle, members=[assessor])
+    return [
+        factories.make_proposal(
+            cycle=cycle,
+            rt=factories.make_rt(kelurahan="Buluran Kenali", number=n, kk_count=90),
+            status="DIVERIFIKASI",
+            team=team,
+        )
+        for n in (1, 2, 3)
+    ]
 
 
 @pytest.fixture

@@ -38,21 +38,6 @@ READ_DEVICE = """async () => {
 }"""
 
 
-@pytest.fixture
-def proposals(assessor):
-    cycle = factories.make_cycle(stage="PENILAIAN")
-    team = factories.make_team(cycle=cycle, members=[assessor])
-    return [
-        factories.make_proposal(
-            cycle=cycle,
-            rt=factories.make_rt(kelurahan="Buluran Kenali", number=n, kk_count=90),
-            status="DIVERIFIKASI",
-            team=team,
-        )
-        for n in (1, 2, 3)
-    ]
-
-
 def device(page):
     return page.evaluate(READ_DEVICE)
 

@@ -37,21 +37,6 @@ READ_DEVICE = """async () => {
 }"""
 
 
-@pytest.fixture
-def proposals(assessor):
-    cycle = factories.make_cycle(stage="PENILAIAN")
-    team = factories.make_team(cycle=cycle, members=[assessor])
-    return [
-        factories.make_proposal(
-            cycle=cycle,
-            rt=factories.make_rt(kelurahan="Buluran Kenali", number=n, kk_count=90),
-            status="DIVERIFIKASI",
-            team=team,
-        )
-        for n in (1, 2, 3)
-    ]
-
-
 def photo_file(name, color):
     """A camera-sized photo (2400×1800): the tablet makes it 1600 px wide before keeping it."""
     return {
