@@ -1,6 +1,6 @@
 """Admin for the decision meeting (Admin DPMPPA): Meeting with its attendees, Decision
-(read-only, with history; decisions are recorded on /rapat/<cycle>/keputusan/) and
-DocumentJob (read-only list of generated documents)."""
+(read-only, with history; decisions are recorded on /rapat/<cycle>/keputusan/).
+The list of generated documents is documents/admin.py."""
 
 from django import forms
 from django.contrib import admin
@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from assessments.admin import ReadOnlyHistoryAdmin
 from assessments.admin_common import LabelledInlineFormSet
-from assessments.models import Cycle, Decision, DocumentJob, Meeting, MeetingAttendee
+from assessments.models import Cycle, Decision, Meeting, MeetingAttendee
 from rt_registry.templatetags.bantar import format_waktu
 
 
@@ -153,48 +153,4 @@ class DecisionAdmin(ReadOnlyHistoryAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(DocumentJob)
-class DocumentJobAdmin(admin.ModelAdmin):
-    list_display = ["kind", "subject", "status", "progress", "total", "requested_by", "created_at"]
-    list_filter = ["kind", "status"]
-    search_fields = ["subject", "sha256"]
-    list_select_related = ["requested_by"]
-    readonly_fields = [
-        "kind",
-        "subject",
-        "status",
-        "progress",
-        "total",
-        "file_link",
-        "sha256",
-        "error",
-        "requested_by",
-        "created_at",
-        "finished_at",
-        "progress_page",
-    ]
-    fields = readonly_fields
-
-    # The admin would link the stored file under /media/, which nothing serves: the PDF
-    # leaves only through the scoped download view.
-    @admin.display(description="berkas")
-    def file_link(self, obj):
-        if not obj.file:
-            return "–"
-        url = reverse("assessments:document-download", args=[obj.pk])
-        return format_html('<a href="{}">Unduh PDF</a>', url)
-
-    @admin.display(description="halaman kemajuan")
-    def progress_page(self, obj):
-        return format_html(
-            '<a href="{}">Buka</a>', reverse("assessments:document-job", args=[obj.pk])
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False

@@ -25,13 +25,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from assessments.decisions import RULE, record_decisions
-from assessments.jobs import run_document_job
 from assessments.models import (
     Assessment,
     ConflictOfInterest,
     Cycle,
     Decision,
-    DocumentJob,
     Indicator,
     IndicatorSet,
     Meeting,
@@ -43,6 +41,8 @@ from assessments.models import (
 )
 from assessments.recap import build_recap
 from assessments.scoring import reopen_sheet, send_sheet
+from documents.jobs import run_document_job
+from documents.models import DocumentJob
 from rt_registry.models import RT, Kelurahan, SizeCategory
 
 SEED = 20250701

@@ -17,10 +17,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from assessments import decisions as decision_rules
-from assessments.jobs import start_document_job
 from assessments.models import Cycle, Decision, Meeting, Pillar
 from assessments.recap import build_recap, filter_rows, load_details, recap_proposals, sort_rows
 from assessments.recap_forms import RecapFilterForm
+from documents.jobs import start_document_job
 from rt_registry import roles
 from rt_registry.spreadsheets import escape_formula
 
@@ -231,7 +231,7 @@ def berita_acara_start(request, cycle_id):
             messages.error(request, problem)
         return redirect("assessments:decisions", cycle.pk)
     job = start_document_job(kind="berita_acara", subject=f"meeting:{meeting.pk}", by=request.user)
-    return redirect(reverse("assessments:document-job", args=[job.pk]))
+    return redirect(reverse("documents:job", args=[job.pk]))
 
 
 def berita_acara_problems(cycle, meeting):

@@ -2,7 +2,6 @@ from django.urls import path
 
 from assessments import (  # noqa: F401
     evidence_views,
-    job_views,
     offline_views,
     recap_views,
     scoring_views,
@@ -46,9 +45,4 @@ urlpatterns = [
         recap_views.berita_acara_start,
         name="berita-acara-start",
     ),
-    # Background documents (job_views.py): progress, status JSON, download.
-    path("dokumen/<int:job_id>/", job_views.document_job, name="document-job"),
-    path("dokumen/<int:job_id>/status", job_views.document_job_status, name="document-status"),
-    path("dokumen/<int:job_id>/buat-ulang", job_views.document_remake, name="document-remake"),
-    path("dokumen/<int:job_id>/unduh", job_views.document_download, name="document-download"),
 ]

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments.jobs import start_document_job
 from awards.forms import (
     AwardPaymentForm,
     DecreeCreateForm,
@@ -31,13 +30,14 @@ from awards.issuing import (
     basis_covers,
     create_correction,
     create_draft_decree,
+    decree_lampiran,
     ensure_ready_to_finalise,
-    lampiran_data,
     reconcile,
 )
 from awards.models import Award, Decree, DocumentIdentity
 from awards.payments import record_payment
 from awards.views import payments_download
+from documents.jobs import start_document_job
 from rt_registry.admin_scope import ScopedAdminMixin
 from rt_registry.models import RT
 from rt_registry.roles import is_admin_dpmppa
@@ -399,7 +399,7 @@ class DecreeAdmin(admin.ModelAdmin):
         self._post_only(request)
         decree = self.get_decree(request, pk)
         job = start_document_job(kind="decree", subject=f"decree:{decree.pk}", by=request.user)
-        return HttpResponseRedirect(reverse("assessments:document-job", args=[job.pk]))
+        return HttpResponseRedirect(reverse("documents:job", args=[job.pk]))
 
     def finalise_view(self, request, pk):
         decree = self.get_decree(request, pk)
@@ -414,10 +414,8 @@ class DecreeAdmin(admin.ModelAdmin):
             job = start_document_job(
                 kind="decree-final", subject=f"decree:{decree.pk}", by=request.user
             )
-            return HttpResponseRedirect(reverse("assessments:document-job", args=[job.pk]))
-        lampiran = (
-            None if decree.correction == Decree.Correction.MENCABUT else lampiran_data(decree.cycle)
-        )
+            return HttpResponseRedirect(reverse("documents:job", args=[job.pk]))
+        lampiran = decree_lampiran(decree)
         return TemplateResponse(
             request,
             "admin/awards/decree/finalise.html",

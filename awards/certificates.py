@@ -3,7 +3,7 @@
     render_certificate_html(awards) -> str      one page per award, one document
     render_certificate_pdf(awards) -> bytes     WeasyPrint, static files only
     certificate_pdf_for_award(award, *, regenerate=False) -> bytes   the stored per-RT file
-    render_certificates_job(job)                the background batch (assessments/jobs.py)
+    render_certificates_job(job)                the background batch (documents/jobs.py)
 
 Certificates exist only for a cycle whose decree is FINAL: the decree's number, date and
 signatory are printed on them. A batch is rendered in WeasyPrint documents of at most
@@ -23,12 +23,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.text import slugify
 
-from assessments.pdf import PDF_AUTHOR, emblem_png_data_uri, html_to_pdf, sha256_hex
+from assessments.models import Cycle
 from awards.identity import emblem_path, print_identity
 from awards.models import Award, Decree
 from awards.qr import qr_png_data_uri, verification_url
+from documents.jobs import job_progress
+from documents.pdf import PDF_AUTHOR, emblem_png_data_uri, html_to_pdf, sha256_hex
 from rt_registry.templatetags.bantar import format_tanggal
 from stored_files.integrity import read_stored_file
 
@@ -276,7 +279,6 @@ def batch_filename(awards, scope):
 
 def render_certificates_job(job):
     """RENDERERS["certificates"]: one document for the cycle, a kecamatan or a kelurahan."""
-    from assessments.jobs import job_progress
 
     scope, cycle_id, area_id = parse_batch_subject(job.subject)
     awards = list(batch_awards(cycle_id=cycle_id, scope=scope, area_id=area_id))
@@ -373,3 +375,18 @@ def _with_own_resources(page):
     )
     page[NameObject("/Resources")] = own
     return page
+
+
+def job_links(job):
+    """The progress page's links (documents.jobs.LINKS): back to the certificate list,
+    then the payments list."""
+    _, cycle_id, _ = parse_batch_subject(job.subject)
+    if not Cycle.objects.filter(pk=cycle_id).exists():
+        return []
+    return [
+        ("Kembali ke daftar piagam", reverse("awards:certificate-list", args=[cycle_id])),
+        (
+            "Lanjut: unduh daftar pembayaran (xlsx)",
+            reverse("awards:payments-xlsx", args=[cycle_id]),
+        ),
+    ]

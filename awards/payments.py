@@ -4,6 +4,8 @@ Payments continue after the decree is final: they are the one part of an award o
 locked cycle that may still change (Award.FIELDS_WRITABLE_AFTER_LOCK)."""
 
 import io
+import re
+import zipfile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -166,17 +168,25 @@ def payments_xlsx(awards):
         sheet.cell(row=sheet.max_row, column=11).number_format = AMOUNT_FORMAT
         sheet.cell(row=sheet.max_row, column=13).number_format = DATE_FORMAT
     last_row = sheet.max_row
-    # Totals as formulas: the office adds or strikes a row and the sums follow.
-    # (openpyxl stores no cached values; Excel and LibreOffice compute them on opening.)
+    # Totals as formulas, so the office can add or strike a row and the sums follow; each
+    # with its result stored too (with_formula_results), so a viewer that calculates
+    # nothing (a phone's preview, a mail attachment) still shows the money.
     amounts = f"K{first_row}:K{max(last_row, first_row)}"
     statuses = f"L{first_row}:L{max(last_row, first_row)}"
     paid_label = Award.PaymentStatus.DIBAYAR.label
+    total = sum(int(award.prize_amount) for award in rows)
+    paid = sum(
+        int(award.prize_amount)
+        for award in rows
+        if award.payment_status == Award.PaymentStatus.DIBAYAR
+    )
     totals_row = last_row + 2  # one empty row between the list and its totals
-    for offset, (label, formula) in enumerate(
+    results = {}
+    for offset, (label, formula, value) in enumerate(
         (
-            (f"Jumlah ({len(rows)} RT)", f"=SUM({amounts})"),
-            ("Sudah dibayar", f'=SUMIF({statuses},"{paid_label}",{amounts})'),
-            ("Belum dibayar", f"=K{totals_row}-K{totals_row + 1}"),
+            (f"Jumlah ({len(rows)} RT)", f"=SUM({amounts})", total),
+            ("Sudah dibayar", f'=SUMIF({statuses},"{paid_label}",{amounts})', paid),
+            ("Belum dibayar", f"=K{totals_row}-K{totals_row + 1}", total - paid),
         )
     ):
         sheet.cell(row=totals_row + offset, column=10, value=label)
@@ -184,6 +194,7 @@ def payments_xlsx(awards):
         sheet.cell(row=totals_row + offset, column=10).font = Font(bold=True)
         sheet.cell(row=totals_row + offset, column=11).font = Font(bold=True)
         sheet.cell(row=totals_row + offset, column=11).number_format = AMOUNT_FORMAT
+        results[f"K{totals_row + offset}"] = value
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{last_row}"
     # Printed by the finance office: landscape, one page wide, header on every page.
@@ -195,4 +206,23 @@ def payments_xlsx(awards):
     sheet.print_title_rows = f"{header_row}:{header_row}"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return with_formula_results(buffer.getvalue(), results)
+
+
+def with_formula_results(data, results, *, part="xl/worksheets/sheet1.xml"):
+    """The xlsx `data` with the result of each formula cell in `results` ({"K9": 22500000})
+    stored beside its formula. openpyxl writes formulas with an empty result, which only
+    a program that calculates (Excel, LibreOffice) fills in. The formula stays: Excel and
+    LibreOffice still recalculate it (openpyxl sets fullCalcOnLoad)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    xml = source.read(part).decode("utf-8")
+    for ref, value in results.items():
+        cell = re.compile(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v>\s*</v>)')
+        xml, found = cell.subn(rf"\g<1><v>{int(value)}</v>", xml)
+        if found != 1:
+            raise ValueError(f"Formula cell {ref} not found in {part}.")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, xml if item.filename == part else source.read(item.filename))
+    return out.getvalue()

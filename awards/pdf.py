@@ -1,10 +1,11 @@
-"""The decree (SK Wali Kota) as HTML and PDF.
+"""The decree (SK Wali Kota) as HTML and PDF: rendering only.
 
-`render_decree_html(decree)` is the document; `render_decree_pdf(decree)` renders it with
-WeasyPrint through assessments.pdf.html_to_pdf (only files under static/ are read). The
-final copy is PDF/A-3b. Anything longer than a page renders on the background worker:
-the admin starts a DocumentJob of kind "decree" (a preview, or the stored final copy) or
-"decree-final" (finalise_decree); see assessments/jobs.py."""
+`render_decree_html(decree, lampiran=...)` is the document; `render_decree_pdf(decree,
+lampiran=...)` renders it with WeasyPrint through documents.pdf.html_to_pdf (only files
+under static/ are read). The final copy is PDF/A-3b. Both take the lampiran as data
+(awards.issuing.decree_lampiran(decree) builds it) and import no workflow: the workflow
+(issuing.finalise_decree) and the worker's renderers (awards/decree_jobs.py) call this
+module, never the other way round."""
 
 import re
 import string
@@ -12,13 +13,11 @@ import string
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from assessments.jobs import job_progress
-from assessments.pdf import PDF_AUTHOR, html_to_pdf
 from awards.identity import print_identity
-from awards.issuing import DICTUM_LABELS, finalise_decree, lampiran_data
+from awards.legal_text import DICTUM_LABELS
 from awards.models import Decree
 from awards.qr import qr_svg, verification_url
-from stored_files.integrity import read_stored_file
+from documents.pdf import PDF_AUTHOR, html_to_pdf
 
 PDF_A = "pdf/a-3b"
 
@@ -45,12 +44,12 @@ def dictum_label(index):
     return f"KE-{index + 1}"
 
 
-def decree_context(decree, *, final=False):
+def decree_context(decree, *, lampiran, final=False):
+    """`lampiran`: issuing.lampiran_data's dict, or None for a decree without one."""
     cycle = decree.cycle
     code_url = verification_url(decree.verification_code)
-    lampiran = lampiran_data(cycle) if decree.correction != Decree.Correction.MENCABUT else None
     if lampiran is not None:
-        lampiran["keep_from"] = lampiran["count"] - ROWS_KEPT_WITH_TOTAL
+        lampiran = {**lampiran, "keep_from": lampiran["count"] - ROWS_KEPT_WITH_TOTAL}
     return {
         "decree": decree,
         "cycle": cycle,
@@ -77,52 +76,22 @@ def decree_context(decree, *, final=False):
     }
 
 
-def render_decree_html(decree, *, final=None) -> str:
+def render_decree_html(decree, *, lampiran, final=None) -> str:
     """The decree as print HTML. `final` defaults to the decree's own status: a draft
     carries a DRAF mark on every page."""
     if final is None:
         final = decree.status != Decree.Status.DRAFT
-    return render_to_string("pdf/decree.html", decree_context(decree, final=final))
+    context = decree_context(decree, lampiran=lampiran, final=final)
+    return render_to_string("pdf/decree.html", context)
 
 
-def render_decree_pdf(decree, *, final=None) -> bytes:
+def render_decree_pdf(decree, *, lampiran, final=None) -> bytes:
     if final is None:
         final = decree.status != Decree.Status.DRAFT
-    html = render_decree_html(decree, final=final)
+    html = render_decree_html(decree, lampiran=lampiran, final=final)
     return html_to_pdf(html, pdf_variant=PDF_A if final else None)
 
 
 def decree_filename(decree):
     number = re.sub(r"[^A-Za-z0-9]+", "-", decree.number).strip("-") or "draf"
     return f"SK-BANTAR-{decree.cycle.year}-{decree.cycle.period_roman}-{number}.pdf"
-
-
-def _decree_from_subject(job):
-    kind, _, pk = job.subject.partition(":")
-    if kind != "decree" or not pk.isdigit():
-        raise ValueError(f"Subjek tidak dikenal: {job.subject}")
-    return Decree.objects.select_related("cycle").get(pk=int(pk))
-
-
-def render_decree_job(job):
-    """Worker renderer, kind "decree": a final decree gives its stored copy (never a new
-    render, so the file matches its recorded SHA-256); a draft gives a preview."""
-    decree = _decree_from_subject(job)
-    job_progress(job, 0, 1)
-    if decree.status != Decree.Status.DRAFT and decree.pdf:
-        data = read_stored_file(decree.pdf)  # StoredFileMissing: the job shows why
-    else:
-        data = render_decree_pdf(decree, final=False)
-    job_progress(job, 1, 1)
-    return decree_filename(decree), data
-
-
-def finalise_decree_job(job):
-    """Worker renderer, kind "decree-final": runs finalise_decree and offers the stored
-    final PDF. A refusal (ValidationError) is shown on the progress page."""
-    decree = _decree_from_subject(job)
-    job_progress(job, 0, 1)
-    decree = finalise_decree(decree, by=job.requested_by)
-    data = read_stored_file(decree.pdf)
-    job_progress(job, 1, 1)
-    return decree_filename(decree), data

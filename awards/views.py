@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments.models import Cycle, DocumentJob
+from assessments.models import Cycle
 from awards import certificates, throttle
 from awards.models import Award, Decree
 from awards.payments import payments_xlsx
+from documents.models import DocumentJob
 from rt_registry import roles
 from rt_registry.models import Kecamatan, Kelurahan
 from stored_files.integrity import StoredFileMissing, stored_file_state
@@ -179,13 +180,13 @@ def certificate_batch(request, cycle_id):
         if not awards.exists():
             raise ValidationError("Tidak ada RT penerima piagam di wilayah ini.")
         subject = certificates.batch_subject(cycle=cycle, scope=scope, area=area)
-        from assessments.jobs import start_document_job
+        from documents.jobs import start_document_job
 
         job = start_document_job(kind="certificates", subject=subject, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
-    return redirect("assessments:document-job", job.pk)
+    return redirect("documents:job", job.pk)
 
 
 @login_required

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rt_registry",
+    # Background documents (jobs, worker, PDF helper) used by assessments and awards.
+    "documents",
     "assessments",
     "awards",
     # Issue 11: cycle dashboard, indicator analytics, public results, self-check.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", registry_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),
+    path("", include("documents.urls")),  # /dokumen/<job>/: background PDFs
     path("", include("awards.urls")),
     path("", include("dashboards.urls")),  # /dasbor/, /hasil/, /cek-mandiri/ (issue 11)
 ]

@@ -116,9 +116,9 @@ def timed_runs(fn, *, setup=None):
 
 
 def certificates_child(side):
-    from assessments.pdf import html_to_pdf
     from awards import certificates
     from awards.models import Award, Decree
+    from documents.pdf import html_to_pdf
 
     decree = Decree.objects.get(cycle__year=2031)
     awards = list(certificates.awards_for_certificates(Award.objects.filter(cycle__year=2031)))
@@ -145,15 +145,16 @@ def certificates_child(side):
 
 
 def decree_child(side):
-    from assessments.pdf import html_to_pdf
+    from awards.issuing import decree_lampiran
     from awards.models import Award, Decree
     from awards.pdf import render_decree_pdf
+    from documents.pdf import html_to_pdf
 
     decree = Decree.objects.get(cycle__year=2031)
     Decree.objects.filter(pk=decree.pk).update(status=Decree.Status.DRAFT)
     decree.refresh_from_db()
     if side == "project":
-        return timed_runs(lambda: render_decree_pdf(decree))
+        return timed_runs(lambda: render_decree_pdf(decree, lampiran=decree_lampiran(decree)))
     html = _floor_table_html(Award.objects.filter(cycle=decree.cycle).select_related("proposal"))
     return timed_runs(lambda: html_to_pdf(html))
 

@@ -64,7 +64,7 @@ ROLE_PERMISSIONS = {
         "assessments.delete_meetingattendee",
         "assessments.view_meetingattendee",
         "assessments.view_decision",
-        "assessments.view_documentjob",
+        "documents.view_documentjob",
     ],
     PETUGAS_KECAMATAN: [
         "assessments.view_cycle",

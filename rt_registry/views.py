@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
-from assessments.jobs import worker_state
+from documents.jobs import worker_state
 from rt_registry import roles
 
 

@@ -27,7 +27,7 @@ MISSING_MESSAGE = (
 STORED_FILE_FIELDS = [
     ("awards.Decree", "pdf", "pdf_sha256", "SK Wali Kota"),
     ("awards.Award", "certificate_pdf", "certificate_sha256", "Piagam"),
-    ("assessments.DocumentJob", "file", "sha256", "Dokumen latar"),
+    ("documents.DocumentJob", "file", "sha256", "Dokumen latar"),
     ("assessments.EvidencePhoto", "file", "sha256", "Foto bukti penilaian"),
 ]
 

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import clear_url_caches, reverse
 
-from assessments.models import DocumentJob
+from documents.models import DocumentJob
 from rt_registry import roles
 from tests import factories
 
@@ -201,8 +201,8 @@ def test_document_job_admin_links_the_scoped_download_not_media(client, admin_dp
     )
     job.file.save("ba-uji.pdf", ContentFile(PDF))
     client.force_login(admin_dpmppa)
-    html = client.get(reverse("admin:assessments_documentjob_change", args=[job.pk])).content
-    assert reverse("assessments:document-download", args=[job.pk]).encode() in html
+    html = client.get(reverse("admin:documents_documentjob_change", args=[job.pk])).content
+    assert reverse("documents:download", args=[job.pk]).encode() in html
     assert b"/media/" not in html
 
 

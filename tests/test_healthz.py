@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from assessments.models import DocumentJob, WorkerHeartbeat
+from documents.models import DocumentJob, WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
 

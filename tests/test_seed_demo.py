@@ -19,7 +19,6 @@ from assessments.models import (
     ConflictOfInterest,
     Cycle,
     Decision,
-    DocumentJob,
     Meeting,
     MeetingAttendee,
     Proposal,
@@ -28,6 +27,7 @@ from assessments.models import (
     TeamMember,
 )
 from awards.models import Award, Decree
+from documents.models import DocumentJob
 from rt_registry import roles
 from rt_registry.models import RT, OfficerProfile
 

@@ -6,9 +6,9 @@ admin action that needs rows ticked. A fixed number of queries."""
 from django import template
 from django.db.models import Count, Q
 
-from assessments.jobs import worker_down_message, worker_state
 from assessments.models import Assessment, Cycle, Proposal, Team
 from awards.models import Award
+from documents.jobs import worker_down_message, worker_state
 from rt_registry import roles
 
 register = template.Library()

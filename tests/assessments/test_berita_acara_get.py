@@ -4,7 +4,7 @@ is), not to a blank 'method not allowed' page; it starts no document."""
 import pytest
 from django.urls import reverse
 
-from assessments.models import DocumentJob
+from documents.models import DocumentJob
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from assessments.documents import (
+from assessments.berita_acara import (
     berita_acara_filename,
     render_berita_acara_html,
     render_berita_acara_pdf,

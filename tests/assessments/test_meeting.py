@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
+from assessments.berita_acara import date_in_words, render_berita_acara_pdf
 from assessments.decisions import RULE, apply_rule_to_all, record_decisions
-from assessments.documents import date_in_words, render_berita_acara_pdf
-from assessments.models import Decision, DocumentJob, Meeting, MeetingAttendee
+from assessments.models import Decision, Meeting, MeetingAttendee
+from documents.models import DocumentJob
 from tests import factories
 from tests.assessments.recap_data import make_assessors, make_sheet
 
@@ -450,7 +451,7 @@ def test_berita_acara_is_made_by_the_job(
         response = client.post(reverse("assessments:berita-acara-start", args=[meeting.cycle.pk]))
 
     job = DocumentJob.objects.get()
-    assert response["Location"] == reverse("assessments:document-job", args=[job.pk])
+    assert response["Location"] == reverse("documents:job", args=[job.pk])
     assert (job.kind, job.subject, job.status) == ("berita_acara", f"meeting:{meeting.pk}", "DONE")
     assert job.file.name.endswith(".pdf")
     _, text = pdf_text(job.file.read())
@@ -482,7 +483,7 @@ def test_berita_acara_refused_without_attendees(client, meeting, proposals, admi
 
 
 def test_berita_acara_job_for_missing_meeting_fails_cleanly(admin_dpmppa):
-    from assessments.jobs import run_document_job
+    from documents.jobs import run_document_job
 
     job = DocumentJob.objects.create(
         kind="berita_acara", subject="meeting:999", requested_by=admin_dpmppa

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments.models import WorkerHeartbeat
+from documents.models import WorkerHeartbeat
 from tests import factories
 
 

@@ -10,10 +10,10 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from assessments import pdf
 from awards import certificates
 from awards.models import Award
 from awards.qr import make_qr, qr_png_data_uri
+from documents import pdf
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_batch_over_several_chunks_keeps_one_page_per_rt_in_order(five_winners, 
 def test_batch_job_stores_each_rt_its_own_page_across_chunks(
     five_winners, admin_dpmppa, monkeypatch
 ):
-    from assessments.models import DocumentJob
+    from documents.models import DocumentJob
 
     monkeypatch.setattr(certificates, "CHUNK_PAGES", 2)
     cycle = five_winners[0].cycle

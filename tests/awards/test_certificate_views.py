@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessments.models import DocumentJob
 from awards.models import Award
+from documents.models import DocumentJob
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -214,7 +214,7 @@ def test_admin_batch_for_the_cycle_is_one_pdf_with_a_page_per_award(
 
     job = DocumentJob.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("assessments:document-job", args=[job.pk])
+    assert response["Location"] == reverse("documents:job", args=[job.pk])
     assert job.kind == "certificates" and job.subject == f"certificates:cycle:{cycle.pk}"
     assert job.status == DocumentJob.Status.DONE, job.error
     with job.file.open("rb") as f:
@@ -268,7 +268,7 @@ def test_kelurahan_batch_holds_only_that_kelurahan(
     assert len(pages) == 1 and "KELURAHAN BULURAN KENALI" in pages[0]
     assert job.file.name.endswith("-kelurahan-buluran-kenali.pdf")
     # the requester sees the job's page
-    assert client.get(reverse("assessments:document-job", args=[job.pk])).status_code == 200
+    assert client.get(reverse("documents:job", args=[job.pk])).status_code == 200
 
 
 def test_kecamatan_batch_for_kecamatan_officer(
@@ -319,7 +319,7 @@ def test_batch_without_final_decree_is_refused(client, admin_dpmppa, cycle, awar
 
 
 def test_failed_batch_is_shown_and_leaves_no_file(cycle, final, admin_dpmppa, monkeypatch):
-    from assessments.jobs import run_document_job
+    from documents.jobs import run_document_job
 
     def broken(*args, **kwargs):
         raise RuntimeError("WeasyPrint rusak")

@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from pypdf import PdfReader
 
-from assessments.jobs import start_document_job
-from assessments.models import Cycle, DocumentJob, Score
+from assessments.models import Cycle, Score
 from awards import certificates
 from awards.issuing import (
     basis_changed,
@@ -18,6 +17,8 @@ from awards.issuing import (
     finalise_decree,
 )
 from awards.models import Award, Decree, DecreeFinal
+from documents.jobs import start_document_job
+from documents.models import DocumentJob
 from tests import factories
 
 WINNERS = [("Buluran Kenali", 5, 132), ("Telanaipura", 3, 75), ("Kenali Asam", 10, 30)]
@@ -281,10 +282,10 @@ def test_finalise_refuses_when_the_dictum_amounts_no_longer_match_the_settings(
 def test_a_failed_render_leaves_the_draft_and_the_cycle_untouched(
     draft, admin_dpmppa, cycle, monkeypatch
 ):
-    def broken(decree, *, final=None):
+    def broken(decree, *, lampiran, final=None):
         raise RuntimeError("WeasyPrint gagal")
 
-    monkeypatch.setattr("awards.pdf.render_decree_pdf", broken)
+    monkeypatch.setattr("awards.issuing.render_decree_pdf", broken)
     with pytest.raises(RuntimeError):
         finalise_decree(ready(draft), by=admin_dpmppa)
     decree = Decree.objects.get(pk=draft.pk)

@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments.models import Cycle, DocumentJob
+from assessments.models import Cycle
 from awards.issuing import create_awards, create_draft_decree, finalise_decree
 from awards.models import Award, Decree
+from documents.models import DocumentJob
 from tests import factories
 
 WINNERS = [("Buluran Kenali", 5, 132), ("Kenali Asam", 3, 40)]
@@ -124,7 +125,7 @@ def test_admin_finalises_on_the_worker_and_downloads_the_pdf(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("admin:awards_decree_finalise", args=[draft.pk]))
     job = DocumentJob.objects.get(kind="decree-final")
-    assert response["Location"] == reverse("assessments:document-job", args=[job.pk])
+    assert response["Location"] == reverse("documents:job", args=[job.pk])
     draft.refresh_from_db()
     assert draft.status == "FINAL"
     assert Cycle.objects.get(pk=draft.cycle_id).is_locked
@@ -181,7 +182,7 @@ def test_preview_starts_a_job_and_leads_to_the_progress_page(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("admin:awards_decree_preview", args=[draft.pk]))
     job = DocumentJob.objects.get(kind="decree")
-    assert response["Location"] == reverse("assessments:document-job", args=[job.pk])
+    assert response["Location"] == reverse("documents:job", args=[job.pk])
     job.refresh_from_db()
     assert job.status == "DONE", job.error
     assert client.get(reverse("admin:awards_decree_preview", args=[draft.pk])).status_code == 403

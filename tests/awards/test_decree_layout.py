@@ -2,11 +2,11 @@
 lampiran's header runs on every lampiran page, and a kecamatan's subtotal never opens a
 page cut off from its rows.
 
-The lampiran rows are made up (lampiran_data is replaced) so that one decree can be
-rendered with any number of winners. The default run renders a sample that includes the
-counts that used to leave the signature alone (52–62 and 96–98 winners on A4); the whole
-sweep, 0–8 extra Mengingat items × 1–150 winners × A4/F4, runs only with
-BANTAR_SLOW_LAYOUT=1 (it takes hours on one core)."""
+The lampiran rows are made up (render_decree_pdf takes the lampiran as data) so that one
+decree can be rendered with any number of winners. The default run renders a sample
+that includes the counts that used to leave the signature alone (52–62 and 96–98
+winners on A4); the whole sweep, 0–8 extra Mengingat items × 1–150 winners × A4/F4,
+runs only with BANTAR_SLOW_LAYOUT=1 (it takes hours on one core)."""
 
 import datetime
 import io
@@ -100,15 +100,16 @@ def decree(admin_dpmppa, assessor):
     return decree
 
 
-def render_pages(decree, monkeypatch, *, paper, extra_mengingat, winners):
-    monkeypatch.setattr(awards_pdf, "lampiran_data", lambda cycle: made_up_lampiran(winners))
+def render_pages(decree, *, paper, extra_mengingat, winners):
     decree.paper_size = paper
     decree.mengingat = decree.mengingat + "".join(
         f"\nPeraturan Wali Kota Jambi Nomor {i + 1} Tahun 2020 tentang Ketentuan Tambahan "
         "yang Cukup Panjang sehingga Memerlukan Dua Baris pada Kolom Ini;"
         for i in range(extra_mengingat)
     )
-    reader = PdfReader(io.BytesIO(awards_pdf.render_decree_pdf(decree)))
+    reader = PdfReader(
+        io.BytesIO(awards_pdf.render_decree_pdf(decree, lampiran=made_up_lampiran(winners)))
+    )
     return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
@@ -136,26 +137,22 @@ def layout_problems(pages):
 
 
 @pytest.mark.parametrize(("paper", "extra_mengingat", "winners"), SAMPLE)
-def test_no_page_holds_only_a_signature_or_a_tembusan(
-    decree, monkeypatch, paper, extra_mengingat, winners
-):
-    pages = render_pages(
-        decree, monkeypatch, paper=paper, extra_mengingat=extra_mengingat, winners=winners
-    )
+def test_no_page_holds_only_a_signature_or_a_tembusan(decree, paper, extra_mengingat, winners):
+    pages = render_pages(decree, paper=paper, extra_mengingat=extra_mengingat, winners=winners)
     assert layout_problems(pages) == []
     assert sum(SIGNATURE in page for page in pages) == 2
 
 
-def test_the_checker_sees_a_signature_alone(decree, monkeypatch):
+def test_the_checker_sees_a_signature_alone(decree):
     """The page test itself can fail: a page with only the closing block is caught."""
-    pages = render_pages(decree, monkeypatch, paper="A4", extra_mengingat=0, winners=1)
+    pages = render_pages(decree, paper="A4", extra_mengingat=0, winners=1)
     alone = "Ditetapkan di : Jambi pada tanggal : 29 November 2026 WALI KOTA JAMBI, MAULANA"
     broken = [pages[0], pages[1].split("KEEMPAT")[0], alone, *pages[2:]]
     assert "tanda tangan tanpa diktum terakhir" in " ".join(layout_problems(broken))
 
 
-def test_lampiran_header_runs_on_every_lampiran_page(decree, monkeypatch):
-    pages = render_pages(decree, monkeypatch, paper="A4", extra_mengingat=0, winners=120)
+def test_lampiran_header_runs_on_every_lampiran_page(decree):
+    pages = render_pages(decree, paper="A4", extra_mengingat=0, winners=120)
     lampiran = [p for p in pages if "Ketua Nomor" in p]
     assert len(lampiran) >= 3
     for page in lampiran:

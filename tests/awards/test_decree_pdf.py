@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from awards.issuing import create_correction, create_draft_decree, finalise_decree
+from awards.issuing import create_correction, create_draft_decree, decree_lampiran, finalise_decree
 from awards.pdf import render_decree_html, render_decree_pdf
 from tests import factories
 
@@ -46,7 +46,7 @@ def draft(admin_dpmppa, assessor):
 
 
 def test_decree_pdf_lists_every_winner_with_subtotals_and_total(draft):
-    reader, pages = read(render_decree_pdf(draft))
+    reader, pages = read(render_decree_pdf(draft, lampiran=decree_lampiran(draft)))
     text = flat("\n".join(pages))
     for name in ["Hj. Siti Aminah", "Ahmad Fauzi", "Rudi Hartono", "Syamsul Bahri", "M. Yusuf"]:
         assert name in text
@@ -74,7 +74,7 @@ def test_decree_pdf_lists_every_winner_with_subtotals_and_total(draft):
 
 
 def test_decree_pdf_has_the_decree_structure_in_order(draft):
-    _, pages = read(render_decree_pdf(draft))
+    _, pages = read(render_decree_pdf(draft, lampiran=decree_lampiran(draft)))
     text = flat("\n".join(pages))
     marks = [
         "WALI KOTA JAMBI",
@@ -100,7 +100,7 @@ def test_decree_pdf_has_the_decree_structure_in_order(draft):
 
 
 def test_lampiran_starts_on_a_new_page_with_its_header_block(draft):
-    _, pages = read(render_decree_pdf(draft))
+    _, pages = read(render_decree_pdf(draft, lampiran=decree_lampiran(draft)))
     lampiran = flat(pages[-1])
     assert lampiran.startswith("LAMPIRAN KEPUTUSAN WALI KOTA JAMBI NOMOR : 12 TAHUN 2026")
     assert "TANGGAL : 29 NOVEMBER 2026" in lampiran
@@ -108,29 +108,31 @@ def test_lampiran_starts_on_a_new_page_with_its_header_block(draft):
 
 
 def test_decree_pdf_carries_the_qr_code_and_verification_code(draft):
-    _, pages = read(render_decree_pdf(draft))
+    _, pages = read(render_decree_pdf(draft, lampiran=decree_lampiran(draft)))
     text = flat("\n".join(pages))
     assert f"/verifikasi/{draft.verification_code}" in text.replace(" ", "")
     assert f"Kode verifikasi: {draft.verification_code}" in text
-    assert "<svg" in render_decree_html(draft) and "qr-code" in render_decree_html(draft)
+    assert "<svg" in render_decree_html(
+        draft, lampiran=decree_lampiran(draft)
+    ) and "qr-code" in render_decree_html(draft, lampiran=decree_lampiran(draft))
     # The short code also runs in every page's footer.
     assert all(draft.verification_code in page for page in pages)
 
 
 def test_draft_pdf_is_marked_draf_and_final_is_not(draft):
-    _, draft_pages = read(render_decree_pdf(draft, final=False))
-    _, final_pages = read(render_decree_pdf(draft, final=True))
+    _, draft_pages = read(render_decree_pdf(draft, lampiran=decree_lampiran(draft), final=False))
+    _, final_pages = read(render_decree_pdf(draft, lampiran=decree_lampiran(draft), final=True))
     assert all("DRAF" in page for page in draft_pages)
     assert not any(re.search(r"\bDRAF\b", page) for page in final_pages)
 
 
 def test_paper_size_a4_by_default_and_f4_as_option(draft):
-    reader, _ = read(render_decree_pdf(draft))
+    reader, _ = read(render_decree_pdf(draft, lampiran=decree_lampiran(draft)))
     box = reader.pages[0].mediabox
     assert (round(float(box.width) / MM), round(float(box.height) / MM)) == (210, 297)
     draft.paper_size = "F4"
     draft.save()
-    reader, _ = read(render_decree_pdf(draft))
+    reader, _ = read(render_decree_pdf(draft, lampiran=decree_lampiran(draft)))
     sizes = {
         (round(float(p.mediabox.width) / MM), round(float(p.mediabox.height) / MM))
         for p in reader.pages
@@ -139,7 +141,7 @@ def test_paper_size_a4_by_default_and_f4_as_option(draft):
 
 
 def test_decree_pdf_embeds_its_fonts_and_metadata(draft):
-    reader, _ = read(render_decree_pdf(draft))
+    reader, _ = read(render_decree_pdf(draft, lampiran=decree_lampiran(draft)))
     fonts = {}
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
@@ -163,7 +165,7 @@ def test_long_lampiran_repeats_the_header_and_never_splits_a_row(admin_dpmppa, a
     ]
     cycle = factories.make_decided_cycle(winners=winners, assessor=assessor, by=admin_dpmppa)
     decree = create_draft_decree(cycle=cycle, by=admin_dpmppa)
-    reader, pages = read(render_decree_pdf(decree))
+    reader, pages = read(render_decree_pdf(decree, lampiran=decree_lampiran(decree)))
     lampiran_pages = [p for p in pages if "Kelurahan" in p and "Nama Ketua RT" in p]
     assert len(lampiran_pages) >= 3
     table_pages = [flat(p) for p in pages if "Ketua Nomor" in flat(p)]
@@ -179,7 +181,7 @@ def test_long_lampiran_repeats_the_header_and_never_splits_a_row(admin_dpmppa, a
 def test_revoking_decree_has_no_lampiran_and_names_what_it_revokes(draft, admin_dpmppa):
     final = finalise_decree(draft, by=admin_dpmppa)
     revoking = create_correction(target=final, kind="MENCABUT", by=admin_dpmppa)
-    _, pages = read(render_decree_pdf(revoking))
+    _, pages = read(render_decree_pdf(revoking, lampiran=decree_lampiran(revoking)))
     text = flat("\n".join(pages))
     revoked = "Mencabut dan menyatakan tidak berlaku Keputusan Wali Kota Jambi Nomor 12 Tahun"
     assert revoked in text
@@ -190,7 +192,7 @@ def test_user_text_is_escaped_and_cannot_fetch_files(draft):
     proposal = draft.cycle.proposals.get(rt_number=5)
     proposal.ketua_name = '<img src="file:///etc/passwd">Jahil'
     proposal.save()
-    html = render_decree_html(draft)
+    html = render_decree_html(draft, lampiran=decree_lampiran(draft))
     assert '<img src="file:///etc/passwd">' not in html
     assert "&lt;img" in html
 
@@ -198,6 +200,6 @@ def test_user_text_is_escaped_and_cannot_fetch_files(draft):
 def test_acting_mayor_signs_as_pj_wali_kota(draft):
     draft.signatory_title = "Pj. WALI KOTA JAMBI"
     draft.save()
-    html = render_decree_html(draft)
+    html = render_decree_html(draft, lampiran=decree_lampiran(draft))
     assert "Pj. WALI KOTA JAMBI," in html
     assert "PJ. WALI KOTA" not in html

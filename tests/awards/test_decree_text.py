@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from awards.issuing import create_draft_decree, finalise_decree
+from awards.issuing import create_draft_decree, decree_lampiran, finalise_decree
 from awards.models import Decree
 from awards.pdf import render_decree_html
 from tests import factories
@@ -47,7 +47,7 @@ def test_unknown_gazette_numbers_are_marked_for_the_legal_office_not_invented(dr
 
 def test_edited_mengingat_prints_one_numbered_item_per_line(draft):
     draft.mengingat = "Undang-Undang Nomor 1 Tahun 2000 tentang Uji;\n2. Peraturan Uji Kedua;"
-    html = render_decree_html(draft)
+    html = render_decree_html(draft, lampiran=decree_lampiran(draft))
     assert "Undang-Undang Nomor 1 Tahun 2000 tentang Uji;" in html
     assert "2. Peraturan Uji Kedua" not in html  # the typed number is dropped, not doubled
     assert '<td>2.</td><td class="text">Peraturan Uji Kedua;' in html
@@ -73,6 +73,6 @@ def test_running_text_writes_tahun_in_lower_case_and_title_in_capitals(draft):
     draft.number = "nomor 412 tahun 2025"
     assert draft.number_in_text() == "412 Tahun 2025"
     assert draft.number_in_title() == "412 TAHUN 2025"
-    html = render_decree_html(draft)
+    html = render_decree_html(draft, lampiran=decree_lampiran(draft))
     assert "NOMOR 412 TAHUN 2025" in html
     assert "SK Wali Kota Jambi Nomor 412 Tahun 2025" in html

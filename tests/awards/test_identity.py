@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from awards.identity import emblem_path, is_private_host, validate_emblem
-from awards.issuing import create_draft_decree, finalise_decree
+from awards.issuing import create_draft_decree, decree_lampiran, finalise_decree
 from awards.models import Decree, DocumentIdentity
 from awards.pdf import render_decree_html
 from tests import factories
@@ -58,10 +58,10 @@ def test_too_small_and_too_big_emblems_are_refused(db, settings):
 
 
 def test_draft_with_placeholders_carries_contoh_and_official_one_does_not(draft):
-    html = render_decree_html(draft)
+    html = render_decree_html(draft, lampiran=decree_lampiran(draft))
     assert "CONTOH" in html and 'src="img/garuda.svg"' in html
     factories.make_document_identity()
-    html = render_decree_html(draft)
+    html = render_decree_html(draft, lampiran=decree_lampiran(draft))
     assert "CONTOH" not in html
     assert 'src="data:image/png;base64,' in html
 

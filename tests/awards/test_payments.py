@@ -119,6 +119,35 @@ def test_payments_xlsx_lists_awards_escapes_formulas_and_totals(awards, admin_dp
     assert sum(r[10] for r in body if r[11] == "Dibayar") == 7500000
 
 
+def test_payments_xlsx_totals_show_in_a_viewer_that_does_not_calculate(awards, admin_dpmppa):
+    """A phone's preview shows the stored result of a formula, never computes it: each
+    total carries its result beside its formula (read back as openpyxl's data_only)."""
+    record_payment(
+        awards=[awards[6]], paid_on=datetime.date(2025, 11, 5), reference="SP2D-9", by=admin_dpmppa
+    )
+    data = payments_xlsx(Award.objects.all())
+    shown = load_workbook(io.BytesIO(data), data_only=True).active
+    formulas = load_workbook(io.BytesIO(data)).active
+    assert [shown.cell(row=r, column=10).value for r in (9, 10, 11)] == [
+        "Jumlah (3 RT)",
+        "Sudah dibayar",
+        "Belum dibayar",
+    ]
+    assert [shown.cell(row=r, column=11).value for r in (9, 10, 11)] == [
+        22500000,
+        7500000,
+        15000000,
+    ]
+    assert formulas["K9"].value == "=SUM(K5:K7)" and formulas["K11"].value == "=K9-K10"
+    assert formulas["K9"].number_format == "#,##0"
+
+
+@pytest.mark.django_db
+def test_payments_xlsx_totals_of_an_empty_list_are_zero():
+    shown = load_workbook(io.BytesIO(payments_xlsx(Award.objects.none())), data_only=True).active
+    assert [shown.cell(row=r, column=11).value for r in (6, 7, 8)] == [0, 0, 0]
+
+
 def test_payments_xlsx_uses_a_constant_number_of_queries(admin_dpmppa, assessor):
     counts = []
     for year, size in ((2024, 1), (2025, 8)):

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
-from assessments.models import Assessment, Cycle, DocumentJob, Proposal, Team
+from assessments.models import Assessment, Cycle, Proposal, Team
 from awards.models import Award, Decree
+from documents.models import DocumentJob
 
 ADMIN_DPMPPA = "dpmppa"
 PETUGAS_KECAMATAN = "kec.telanaipura"
@@ -90,9 +91,7 @@ def staff_pages(username):
         pages += [reverse("assessments:recap", args=[c.pk]) for c in cycles]
     if username == ADMIN_DPMPPA:
         pages += [reverse("assessments:decisions", args=[c.pk]) for c in cycles]
-        pages += [
-            reverse("assessments:document-job", args=[j.pk]) for j in DocumentJob.objects.all()
-        ]
+        pages += [reverse("documents:job", args=[j.pk]) for j in DocumentJob.objects.all()]
         # Issue 8 §4: the visit's photos of one proposal (the "foto" link of a recap row).
         sheet = Assessment.objects.order_by("pk").first()
         pages.append(reverse("assessments:proposal-photos", args=[sheet.proposal_id]))

@@ -1,7 +1,9 @@
-"""Browser: the office flow has no dead end. Admin DPMPPA walks a cycle from Penilaian to
-the payment list by clicking links only, from the login: advance the stage, decide, draft
-the SK, finalise it, make the piagam, export the payments. A kelurahan officer then
-finds the payment list of their kelurahan on their own work panel.
+"""Browser: the office flow has no dead end. A kecamatan officer verifies a proposal from
+their work panel; Admin DPMPPA then walks the cycle from Usulan to the payment list by
+clicking links only, from the login: advance the stage twice, decide, draft the SK,
+finalise it, make the piagam, export the payments, and open the cycle's history (who
+locked it). A kelurahan officer then finds the payment list of their kelurahan on their
+own work panel. No address is typed after the login page.
 
 Set BANTAR_SCREENSHOTS=<folder> to keep screenshots of the work panel, the recap at
 1366×768 and the cycle's history page."""
@@ -46,33 +48,62 @@ def to_work_panel(page):
     page.wait_for_url("**/admin/")
 
 
-def test_admin_walks_a_cycle_from_assessing_to_payments_by_links_alone(
-    page, live_server, admin_dpmppa, assessor, kelurahan_officer, immediate_tasks, tmp_path
+def advance(page, stage):
+    """From the admin's work panel: "Lanjut ke tahap …", confirm, back to the panel."""
+    work_panel_link(page, "advance").click()
+    page.get_by_role("button", name=f"Ya, lanjut ke tahap {stage}").or_(
+        page.locator(f"input[type=submit][value='Ya, lanjut ke tahap {stage}']")
+    ).click()
+    page.wait_for_selector(".messagelist")
+    assert f"sekarang di tahap {stage}" in page.inner_text(".messagelist")
+    page.locator(".breadcrumbs a").first.click()
+    page.wait_for_url("**/admin/")
+
+
+def test_office_walks_a_cycle_from_proposals_to_payments_by_links_alone(
+    page,
+    live_server,
+    admin_dpmppa,
+    assessor,
+    kecamatan_officer,
+    kelurahan_officer,
+    immediate_tasks,
+    tmp_path,
 ):
     page.set_viewport_size({"width": 1366, "height": 768})
     cycle = factories.make_decided_cycle(
         winners=WINNERS, losers=LOSERS, assessor=assessor, by=admin_dpmppa
     )
-    # Back to Penilaian with nothing decided: the walk does the rest.
+    # Back to Usulan with nothing decided and the Telanaipura proposal waiting for its
+    # kecamatan (the sheets stay: the walk is about the office's pages, not the tablet).
     Decision.objects.filter(proposal__cycle=cycle).delete()
-    cycle.stage = "PENILAIAN"
+    waiting = cycle.proposals.get(kelurahan_name="Telanaipura")
+    waiting.status, waiting.verified_by, waiting.verified_at = "DIAJUKAN", None, None
+    waiting.save()
+    cycle.stage = "USULAN"
     cycle.save()
+
+    # 0. The kecamatan officer verifies it from their work panel.
+    login(page, "kec.uji", factories.PASSWORD)
+    to_work_panel(page)
+    page.locator("#tugas-anda a", has_text="1 usulan menunggu verifikasi Anda").click()
+    page.get_by_role("link", name="RT 09").click()
+    page.locator("input[type=submit][value=Verifikasi]").click()
+    page.wait_for_selector(".messagelist")
+    assert "diverifikasi" in page.inner_text(".messagelist")
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.verified_by) == ("DIVERIFIKASI", kecamatan_officer)
+    page.context.clear_cookies()
 
     login(page, "admin.uji", factories.PASSWORD)
     to_work_panel(page)
-    shot(page, "work-panel-penilaian")
+    shot(page, "work-panel-usulan")
 
-    # 1. Advance the stage.
-    work_panel_link(page, "advance").click()
-    page.get_by_role("button", name="Ya, lanjut ke tahap Rekapitulasi").or_(
-        page.locator("input[type=submit][value='Ya, lanjut ke tahap Rekapitulasi']")
-    ).click()
-    page.wait_for_selector(".messagelist")
-    assert "sekarang di tahap Rekapitulasi" in page.inner_text(".messagelist")
+    # 1. Advance the stage: Usulan -> Penilaian -> Rekapitulasi.
+    advance(page, "Penilaian")
+    advance(page, "Rekapitulasi")
 
-    # 2. Decide: back to the work panel, the meeting's page, the rule for all.
-    page.locator(".breadcrumbs a").first.click()
-    page.wait_for_url("**/admin/")
+    # 2. Decide: from the work panel, the recap, the meeting's page, the rule for all.
     shot(page, "work-panel-rekapitulasi")
     page.locator("#tugas-anda a", has_text="Rekapitulasi").first.click()
     page.wait_for_url(f"**/rekap/{cycle.pk}/")
@@ -110,8 +141,14 @@ def test_admin_walks_a_cycle_from_assessing_to_payments_by_links_alone(
     rows = download_rows(download.value, tmp_path)
     assert sorted((r[4], r[5]) for r in rows) == [("Buluran Kenali", "05"), ("Kenali Asam", "03")]
 
-    # The cycle's history names who locked it, in WIB.
-    page.goto(f"/admin/assessments/cycle/{cycle.pk}/history/")
+    # 6. The cycle's history names who locked it, in WIB: from the navbar to the work
+    # panel, the cycle's settings, its "Riwayat".
+    page.get_by_role("link", name="Administrasi").click()
+    page.wait_for_url("**/admin/")
+    page.locator("#tugas-anda a", has_text="Pengaturan periode").first.click()
+    page.wait_for_url(f"**/admin/assessments/cycle/{cycle.pk}/change/")
+    page.locator(".object-tools a", has_text="Riwayat").click()
+    page.wait_for_url(f"**/admin/assessments/cycle/{cycle.pk}/history/")
     shot(page, "cycle-history")
     history = page.inner_text("#change-history")
     assert "Dikunci: SK 512 TAHUN 2026 final" in history and "admin.uji" in history

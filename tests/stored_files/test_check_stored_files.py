@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.models import DocumentJob
+from documents.models import DocumentJob
 from tests import factories
 
 pytestmark = pytest.mark.django_db

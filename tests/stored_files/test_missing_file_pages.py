@@ -4,8 +4,8 @@ never a server error; an intact file still downloads."""
 import pytest
 from django.urls import reverse
 
-from assessments import jobs
-from assessments.models import DocumentJob
+from documents import jobs
+from documents.models import DocumentJob
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_decree_download_of_a_missing_file_says_so(client, admin_dpmppa, decree)
 
 def test_document_download_of_a_missing_file_says_so(client, admin_dpmppa, job):
     client.force_login(admin_dpmppa)
-    url = reverse("assessments:document-download", args=[job.pk])
+    url = reverse("documents:download", args=[job.pk])
     assert b"".join(client.get(url).streaming_content) == PDF
 
     remove(job.file)

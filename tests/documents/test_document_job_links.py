@@ -6,7 +6,8 @@ import html
 import pytest
 from django.urls import reverse
 
-from assessments.models import DocumentJob, Meeting
+from assessments.models import Meeting
+from documents.models import DocumentJob
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +16,7 @@ pytestmark = pytest.mark.django_db
 def job_page(client, user, *, kind, subject):
     job = DocumentJob.objects.create(kind=kind, subject=subject, requested_by=user, status="DONE")
     client.force_login(user)
-    page = html.unescape(
-        client.get(reverse("assessments:document-job", args=[job.pk])).content.decode()
-    )
+    page = html.unescape(client.get(reverse("documents:job", args=[job.pk])).content.decode())
     return page[page.index('id="job-links"') :] if 'id="job-links"' in page else ""
 
 

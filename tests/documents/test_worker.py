@@ -1,4 +1,4 @@
-"""The background worker (`manage.py bantar_worker`, assessments/worker.py): it outlives
+"""The background worker (`manage.py bantar_worker`, documents/worker.py): it outlives
 database errors, beats a heartbeat, fails jobs a dead worker left running; the progress
 page then offers "Buat ulang"."""
 
@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 
-from assessments import jobs, worker
-from assessments.models import DocumentJob, WorkerHeartbeat
+from documents import jobs, worker
+from documents.models import DocumentJob, WorkerHeartbeat
 
 
 @pytest.fixture
 def renderers(monkeypatch):
-    monkeypatch.setitem(jobs.RENDERERS, "uji", "tests.assessments.test_document_jobs.render_ok")
+    monkeypatch.setitem(jobs.RENDERERS, "uji", "tests.documents.test_document_jobs.render_ok")
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_worker_survives_database_errors_and_completes_the_job(
     # The query that claims a task is where django_tasks_db's own loop dies.
     calls = fail_first_calls(monkeypatch, DBTaskResultQuerySet, "get_locked", 3, error)
 
-    with caplog.at_level(logging.WARNING, logger="assessments.worker"):
+    with caplog.at_level(logging.WARNING, logger="documents.worker"):
         run_worker()
 
     job.refresh_from_db()
@@ -241,7 +241,7 @@ def test_own_job_cut_off_by_a_database_error_is_failed(admin_dpmppa):
 
 
 def test_task_row_of_a_dead_worker_is_failed(db_tasks, admin_dpmppa, monkeypatch):
-    from assessments.tasks import render_document
+    from documents.tasks import render_document
 
     result = render_document.enqueue(0)
     row = DBTaskResult.objects.get(pk=result.id)
@@ -270,18 +270,18 @@ def test_abandoned_job_page_offers_remake_which_makes_the_document(
     run_worker()
     client.force_login(admin_dpmppa)
 
-    page = client.get(reverse("assessments:document-job", args=[job.pk])).content.decode()
+    page = client.get(reverse("documents:job", args=[job.pk])).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("assessments:document-remake", args=[job.pk]))
+        response = client.post(reverse("documents:remake", args=[job.pk]))
     run_worker()
 
     assert "berhenti di tengah jalan" in page
-    assert reverse("assessments:document-remake", args=[job.pk]) in page
+    assert reverse("documents:remake", args=[job.pk]) in page
     assert 'id="job-remake" method="post"' in page
     assert 'class="mb-3 d-none"' not in page
     new_job = DocumentJob.objects.exclude(pk=job.pk).get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("assessments:document-job", args=[new_job.pk])
+    assert response["Location"] == reverse("documents:job", args=[new_job.pk])
     assert (new_job.kind, new_job.subject) == (job.kind, job.subject)
     assert new_job.status == DocumentJob.Status.DONE
     assert new_job.file.read().startswith(b"%PDF")
@@ -295,8 +295,8 @@ def test_done_job_offers_no_remake(client, admin_dpmppa):
     )
     client.force_login(admin_dpmppa)
 
-    page = client.get(reverse("assessments:document-job", args=[job.pk])).content.decode()
-    response = client.post(reverse("assessments:document-remake", args=[job.pk]), follow=True)
+    page = client.get(reverse("documents:job", args=[job.pk])).content.decode()
+    response = client.post(reverse("documents:remake", args=[job.pk]), follow=True)
 
     assert 'class="mb-3 d-none"' in page
     assert DocumentJob.objects.count() == 1
@@ -309,7 +309,7 @@ def test_remake_needs_post(client, admin_dpmppa):
     )
     client.force_login(admin_dpmppa)
 
-    response = client.get(reverse("assessments:document-remake", args=[job.pk]))
+    response = client.get(reverse("documents:remake", args=[job.pk]))
 
     assert response.status_code == 405
     assert DocumentJob.objects.count() == 1
@@ -321,7 +321,7 @@ def test_other_user_cannot_remake_a_job(client, admin_dpmppa, kelurahan_officer)
     )
     client.force_login(kelurahan_officer)
 
-    response = client.post(reverse("assessments:document-remake", args=[job.pk]))
+    response = client.post(reverse("documents:remake", args=[job.pk]))
 
     assert response.status_code == 404
     assert DocumentJob.objects.count() == 1
@@ -340,7 +340,7 @@ def test_requester_may_remake_own_failed_job(
     client.force_login(kecamatan_officer)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("assessments:document-remake", args=[job.pk]))
+        client.post(reverse("documents:remake", args=[job.pk]))
 
     new_job = DocumentJob.objects.exclude(pk=job.pk).get()
     assert new_job.status == DocumentJob.Status.DONE
@@ -355,7 +355,7 @@ def test_finalising_job_is_remade_only_by_someone_who_may_still_finalise(client,
     )
     client.force_login(kecamatan_officer)
 
-    response = client.post(reverse("assessments:document-remake", args=[job.pk]), follow=True)
+    response = client.post(reverse("documents:remake", args=[job.pk]), follow=True)
 
     assert "Anda tidak berhak menetapkan SK" in response.content.decode()
     assert DocumentJob.objects.count() == 1
@@ -366,7 +366,7 @@ def test_queued_job_page_says_when_the_worker_is_silent(client, admin_dpmppa):
     job = DocumentJob.objects.create(kind="uji", subject="uji:1", requested_by=admin_dpmppa)
     client.force_login(admin_dpmppa)
 
-    state = client.get(reverse("assessments:document-status", args=[job.pk])).json()
+    state = client.get(reverse("documents:status", args=[job.pk])).json()
 
     assert state["error"].startswith("Pembuat dokumen (worker) tidak berjalan sejak ")
     assert "Hubungi admin TI" in state["error"]
@@ -378,7 +378,7 @@ def test_queued_job_page_is_quiet_while_the_worker_beats(client, admin_dpmppa):
     job = DocumentJob.objects.create(kind="uji", subject="uji:1", requested_by=admin_dpmppa)
     client.force_login(admin_dpmppa)
 
-    state = client.get(reverse("assessments:document-status", args=[job.pk])).json()
+    state = client.get(reverse("documents:status", args=[job.pk])).json()
 
     assert state["error"] == ""
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from assessments import jobs
-from assessments.models import DocumentJob
-from assessments.pdf import STATIC_DIR, StaticOnlyURLFetcher, html_to_pdf, sha256_hex
+from documents import jobs
+from documents.models import DocumentJob
+from documents.pdf import STATIC_DIR, StaticOnlyURLFetcher, html_to_pdf, sha256_hex
 from tests import factories
 
 HTML = """<html><head><meta charset="utf-8"><title>Dokumen Uji</title>
@@ -143,9 +143,9 @@ def done_job(
 def test_requester_sees_progress_page_and_downloads(client, done_job, kecamatan_officer):
     client.force_login(kecamatan_officer)
 
-    page = client.get(reverse("assessments:document-job", args=[done_job.pk]))
-    status = client.get(reverse("assessments:document-status", args=[done_job.pk])).json()
-    download = client.get(reverse("assessments:document-download", args=[done_job.pk]))
+    page = client.get(reverse("documents:job", args=[done_job.pk]))
+    status = client.get(reverse("documents:status", args=[done_job.pk])).json()
+    download = client.get(reverse("documents:download", args=[done_job.pk]))
 
     assert page.status_code == 200
     assert "js/document-job.js" in page.content.decode()
@@ -160,20 +160,18 @@ def test_requester_sees_progress_page_and_downloads(client, done_job, kecamatan_
 def test_admin_dpmppa_may_open_anyones_job(client, done_job, admin_dpmppa):
     client.force_login(admin_dpmppa)
 
-    assert (
-        client.get(reverse("assessments:document-download", args=[done_job.pk])).status_code == 200
-    )
+    assert client.get(reverse("documents:download", args=[done_job.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["document-job", "document-status", "document-download"])
+@pytest.mark.parametrize("name", ["job", "status", "download"])
 def test_other_user_gets_404_for_job(client, done_job, kelurahan_officer, name):
     client.force_login(kelurahan_officer)
 
-    assert client.get(reverse(f"assessments:{name}", args=[done_job.pk])).status_code == 404
+    assert client.get(reverse(f"documents:{name}", args=[done_job.pk])).status_code == 404
 
 
 def test_status_answers_401_when_logged_out(client, done_job):
-    response = client.get(reverse("assessments:document-status", args=[done_job.pk]))
+    response = client.get(reverse("documents:status", args=[done_job.pk]))
 
     assert response.status_code == 401
 
@@ -182,8 +180,8 @@ def test_download_before_done_is_404(client, admin_dpmppa):
     job = DocumentJob.objects.create(kind="uji", subject="uji:1", requested_by=admin_dpmppa)
     client.force_login(admin_dpmppa)
 
-    assert client.get(reverse("assessments:document-download", args=[job.pk])).status_code == 404
-    assert client.get(reverse("assessments:document-status", args=[job.pk])).json()["percent"] == 0
+    assert client.get(reverse("documents:download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("documents:status", args=[job.pk])).json()["percent"] == 0
 
 
 # PDF helper
@@ -206,11 +204,11 @@ def test_pdf_refuses_network_and_files_outside_static(caplog):
         '<html><body><img src="http://example.com/x.png"><img src="file:///etc/hostname">'
         '<img src="../manage.py"><p>aman</p></body></html>'
     )
-    with caplog.at_level(logging.WARNING, logger="assessments.pdf"):
+    with caplog.at_level(logging.WARNING, logger="documents.pdf"):
         data = html_to_pdf(html)
 
     assert data.startswith(b"%PDF")
-    refused = [r.getMessage() for r in caplog.records if r.name == "assessments.pdf"]
+    refused = [r.getMessage() for r in caplog.records if r.name == "documents.pdf"]
     assert any("http://example.com/x.png" in m for m in refused)
     assert any("/etc/hostname" in m for m in refused)
     assert any("manage.py" in m for m in refused)
@@ -243,7 +241,7 @@ def test_job_running_long_after_its_start_tells_the_user_to_remake(client, admin
     )
     client.force_login(admin_dpmppa)
 
-    state = client.get(reverse("assessments:document-status", args=[job.pk])).json()
+    state = client.get(reverse("documents:status", args=[job.pk])).json()
 
     assert "30 menit setelah mulai dibuat" in state["error"]
     assert "Buat ulang" in state["error"]
@@ -262,7 +260,7 @@ def test_staleness_counts_from_start_not_creation(client, admin_dpmppa):
     )
     client.force_login(admin_dpmppa)
 
-    state = client.get(reverse("assessments:document-status", args=[job.pk])).json()
+    state = client.get(reverse("documents:status", args=[job.pk])).json()
 
     assert state["error"] == ""
     assert state["can_remake"] is False

@@ -1,7 +1,8 @@
 """Progress page, status, "Buat ulang" and download of background documents
-(assessments/jobs.py). Only the requester or an Admin DPMPPA sees a job (or remakes it);
+(documents/jobs.py). Only the requester or an Admin DPMPPA sees a job (or remakes it);
 anyone else gets a 404. The page links back to the document's object and on to the next
-step of the office flow (job_links), so it is never a dead end."""
+step of the office flow (jobs.job_links: each kind's own links, written beside its
+renderer), so it is never a dead end."""
 
 import os
 
@@ -13,8 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments.jobs import KIND_LABELS, remake_document_job, worker_down_message, worker_state
-from assessments.models import Cycle, DocumentJob, Meeting
+from documents.jobs import (
+    KIND_LABELS,
+    job_links,
+    remake_document_job,
+    worker_down_message,
+    worker_state,
+)
+from documents.models import DocumentJob
 from rt_registry.roles import is_admin_dpmppa
 from stored_files.views import stored_file_download
 
@@ -44,63 +51,9 @@ def job_state(job):
         "total": job.total,
         "percent": 100 if done else (int(job.progress * 100 / job.total) if job.total else 0),
         "error": error,
-        "download_url": reverse("assessments:document-download", args=[job.pk]) if done else "",
+        "download_url": reverse("documents:download", args=[job.pk]) if done else "",
         "can_remake": job.can_be_remade(),
     }
-
-
-def job_links(job):
-    """[(label, url)]: back to the object the document is about, then the next step."""
-    kind, _, rest = job.subject.partition(":")
-    if job.kind == "berita_acara" and kind == "meeting":
-        meeting = Meeting.objects.filter(pk=rest).first()
-        if meeting is None:
-            return []
-        return [
-            (
-                "Kembali ke keputusan rapat",
-                reverse("assessments:decisions", args=[meeting.cycle_id]),
-            ),
-            (
-                "Lanjut: buat draf SK Wali Kota",
-                reverse("admin:awards_decree_add") + f"?cycle={meeting.cycle_id}",
-            ),
-        ]
-    if kind == "decree":
-        from awards.models import Decree
-
-        decree = Decree.objects.filter(pk=rest).first()
-        if decree is None:
-            return []
-        links = [("Kembali ke SK", reverse("admin:awards_decree_change", args=[decree.pk]))]
-        if decree.status == Decree.Status.DRAFT:
-            links.append(
-                ("Lanjut: finalkan SK", reverse("admin:awards_decree_finalise", args=[decree.pk]))
-            )
-        else:
-            links += after_decree_links(decree.cycle_id)
-        return links
-    if job.kind == "certificates":
-        from awards.certificates import parse_batch_subject
-
-        _, cycle_id, _ = parse_batch_subject(job.subject)
-        if not Cycle.objects.filter(pk=cycle_id).exists():
-            return []
-        return [
-            ("Kembali ke daftar piagam", reverse("awards:certificate-list", args=[cycle_id])),
-            (
-                "Lanjut: unduh daftar pembayaran (xlsx)",
-                reverse("awards:payments-xlsx", args=[cycle_id]),
-            ),
-        ]
-    return []
-
-
-def after_decree_links(cycle_id):
-    return [
-        ("Lanjut: buat piagam", reverse("awards:certificate-list", args=[cycle_id])),
-        ("Unduh daftar pembayaran (xlsx)", reverse("awards:payments-xlsx", args=[cycle_id])),
-    ]
 
 
 @login_required
@@ -108,7 +61,7 @@ def document_job(request, job_id):
     job = get_job_for_user(request, job_id)
     return render(
         request,
-        "assessments/document_job.html",
+        "documents/document_job.html",
         {
             "job": job,
             "state": job_state(job),
@@ -133,8 +86,8 @@ def document_remake(request, job_id):
         new_job = remake_document_job(job, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("assessments:document-job", job.pk)
-    return redirect("assessments:document-job", new_job.pk)
+        return redirect("documents:job", job.pk)
+    return redirect("documents:job", new_job.pk)
 
 
 @login_required

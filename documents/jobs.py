@@ -1,11 +1,11 @@
 """Long documents rendered by the background worker, with progress.
 
     job = start_document_job(kind="berita_acara", subject=f"meeting:{meeting.pk}", by=user)
-    return redirect("assessments:document-job", job.pk)   # the progress page
+    return redirect("documents:job", job.pk)   # the progress page
 
 The web request only creates a `DocumentJob` and enqueues `tasks.render_document` (after
 the transaction commits, so the worker always finds the row). The worker
-(`manage.py bantar_worker`, assessments/worker.py) runs the renderer named in RENDERERS
+(`manage.py bantar_worker`, documents/worker.py) runs the renderer named in RENDERERS
 for the job's kind; the file and its SHA-256 are stored only when the renderer returns, a
 failure leaves status FAILED with the error text and no file.
 
@@ -20,9 +20,10 @@ Adding a renderer (awards: "decree", "certificates"):
    user there — the view that calls start_document_job has already checked scope.
    For long documents call `job_progress(job, done, total)` now and then.
    Raise `ValidationError("<pesan Indonesia>")` for a refusal the user should read.
-2. Add one line to RENDERERS: `"decree": "awards.documents.render_decree_job"`.
+2. Add one line to RENDERERS: `"decree": "awards.decree_jobs.render_decree_job"`, and
+   to LINKS the function giving the progress page's links (`job_links(job)` beside it).
 3. In your view/admin action: `job = start_document_job(kind="decree", subject=..., by=user)`
-   and redirect to `reverse("assessments:document-job", args=[job.pk])`.
+   and redirect to `reverse("documents:job", args=[job.pk])`.
 Tests: the fixture `immediate_tasks` (tests/conftest.py) runs tasks synchronously; wrap
 the call in `django_capture_on_commit_callbacks(execute=True)`.
 """
@@ -38,17 +39,26 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.module_loading import import_string
 
-from assessments.models import DocumentJob, WorkerHeartbeat
-from assessments.pdf import sha256_hex
+from documents.models import DocumentJob, WorkerHeartbeat
+from documents.pdf import sha256_hex
 
 logger = logging.getLogger(__name__)
 
 # kind -> dotted path of `renderer(job) -> (filename, pdf_bytes)`.
 RENDERERS = {
-    "berita_acara": "assessments.documents.render_berita_acara_job",
-    "decree": "awards.pdf.render_decree_job",
-    "decree-final": "awards.pdf.finalise_decree_job",
+    "berita_acara": "assessments.berita_acara.render_berita_acara_job",
+    "decree": "awards.decree_jobs.render_decree_job",
+    "decree-final": "awards.decree_jobs.finalise_decree_job",
     "certificates": "awards.certificates.render_certificates_job",
+}
+
+# kind -> dotted path of `links(job) -> [(label, url)]` for the progress page: back to the
+# document's object, then the office flow's next step (never a dead end).
+LINKS = {
+    "berita_acara": "assessments.berita_acara.job_links",
+    "decree": "awards.decree_jobs.job_links",
+    "decree-final": "awards.decree_jobs.job_links",
+    "certificates": "awards.certificates.job_links",
 }
 
 KIND_LABELS = {
@@ -59,10 +69,15 @@ KIND_LABELS = {
 }
 
 
+def job_links(job):
+    path = LINKS.get(job.kind)
+    return import_string(path)(job) if path else []
+
+
 def start_document_job(*, kind, subject, by) -> DocumentJob:
     if kind not in RENDERERS:
         raise ValidationError(f"Jenis dokumen tidak dikenal: {kind}.", code="unknown_kind")
-    from assessments.tasks import render_document
+    from documents.tasks import render_document
 
     job = DocumentJob.objects.create(kind=kind, subject=subject, requested_by=by)
     job_id = job.pk

@@ -31,8 +31,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
-from assessments.jobs import fail_abandoned_jobs, other_live_worker_ids
-from assessments.models import WorkerHeartbeat
+from documents.jobs import fail_abandoned_jobs, other_live_worker_ids
+from documents.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 

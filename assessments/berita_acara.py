@@ -9,15 +9,16 @@ render_berita_acara_job (subject "meeting:<pk>")."""
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from num2words import num2words
 
 from assessments.decisions import decidable_proposals
-from assessments.jobs import job_progress
 from assessments.models import Decision, Meeting, Pillar
-from assessments.pdf import PDF_AUTHOR, html_to_pdf
 from assessments.recap import build_recap
 from awards.identity import print_identity
+from documents.jobs import job_progress
+from documents.pdf import PDF_AUTHOR, html_to_pdf
 from rt_registry.models import SizeCategory
 from rt_registry.templatetags.bantar import BULAN, format_tanggal
 
@@ -117,3 +118,19 @@ def render_berita_acara_job(job):
     html = render_berita_acara_html(meeting)
     job_progress(job, 1, 2)  # the rest is WeasyPrint laying out the pages
     return berita_acara_filename(meeting), html_to_pdf(html, pdf_variant=PDF_A)
+
+
+def job_links(job):
+    """The progress page's links (documents.jobs.LINKS): back to the decisions, then the
+    draft SK."""
+    kind, _, pk = job.subject.partition(":")
+    meeting = Meeting.objects.filter(pk=pk).first() if kind == "meeting" and pk.isdigit() else None
+    if meeting is None:
+        return []
+    return [
+        ("Kembali ke keputusan rapat", reverse("assessments:decisions", args=[meeting.cycle_id])),
+        (
+            "Lanjut: buat draf SK Wali Kota",
+            reverse("admin:awards_decree_add") + f"?cycle={meeting.cycle_id}",
+        ),
+    ]

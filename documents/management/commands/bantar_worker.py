@@ -1,6 +1,6 @@
 """`manage.py bantar_worker`: the background worker for long PDFs. Same options as
 django_tasks_db's `db_worker`, but it survives a database restart, records a heartbeat
-and fails jobs a dead worker left running (assessments/worker.py).
+and fails jobs a dead worker left running (documents/worker.py).
 
 A separate name rather than an override of `db_worker`: which of two same-named commands
 wins depends on INSTALLED_APPS order, and `db_worker` stays the library's plain loop."""
@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
-from assessments.worker import BantarWorker
+from documents.worker import BantarWorker
 
 
 class Command(db_worker.Command):
