@@ -23,7 +23,7 @@ from django.urls import reverse
 # templates/assessments/*); a file missing here would be missing offline.
 APP_STATIC_FILES = [
     "vendor/bootstrap/bootstrap.min.css",
-    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "js/nav.js",
     "css/bantar.css",
     "css/scoring.css",
     "js/device-store.js",

@@ -82,7 +82,7 @@ SELF_CHECK_STATIC = [
     "vendor/bootstrap/bootstrap.min.css",
     "css/bantar.css",
     "css/self-check.css",
-    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "js/nav.js",
     "js/self-check.js",
     "js/self-check-sw-register.js",
 ]

@@ -1,13 +1,19 @@
 import re
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from import_export.admin import ImportExportModelAdmin
 
 from assessments.admin_common import propose_selected_rts
-from rt_registry import roles
+from rt_registry import importing, roles
 from rt_registry.admin_scope import ScopedAdminMixin, ScopedImportExportMixin, ScopedRelatedFilter
 from rt_registry.forms import OfficerProfileForm, RTExportForm, RTImportForm
 from rt_registry.models import (
@@ -170,6 +176,87 @@ class RTAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin)
     import_form_class = RTImportForm
     export_form_class = RTExportForm
     import_template_name = "admin/rt_registry/rt/import.html"
+
+    # Import: the file is read and checked once, at preview; confirm writes the checked
+    # rows kept beside the pending file (importing.py).
+    IMPORT_ROWS_PER_PAGE = 200
+    IMPORT_ROW_STATUSES = {"new": "Baru", "update": "Diubah", "skip": "Tidak berubah"}
+
+    def get_urls(self):
+        rows = path(
+            "import/baris/",
+            self.admin_site.admin_view(self.import_rows_view),
+            name="rt_registry_rt_import_rows",
+        )
+        return [rows, *super().get_urls()]
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        checked = getattr(context.get("result"), "checked", None)
+        if "confirm_form" in context and checked is not None:
+            name = context["confirm_form"].initial["import_file_name"]
+            storage = self._tmp_storage(name)
+            importing.save_checked(checked, storage=storage._storage, path=storage.get_full_path())
+            # The summary shows only the rows that need a look: the RTs it would change.
+            changed = [r for r in context["result"].valid_rows() if r.import_type == "update"]
+            context["changed_rows"] = changed[: self.IMPORT_ROWS_PER_PAGE]
+            context["pending_name"] = name
+        return response
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        name = self.pending_import_name(request)
+        storage = self._tmp_storage(name)
+        where = {"storage": storage._storage, "path": storage.get_full_path()}
+        try:
+            checked = importing.load_checked(**where)
+            applied = importing.apply_checked(checked, user=request.user)
+        except (importing.PendingImportMissing, importing.ImportRefused) as error:
+            return self.import_cancelled(request, reason=str(error))
+        self.forget_pending_import(request, name)
+        importing.remove_checked(**where)
+        storage.remove()
+        user_id = request.user.pk
+        for rts, flag in ((applied.created, ADDITION), (applied.updated, CHANGE)):
+            if rts:
+                LogEntry.objects.log_actions(user_id, rts, flag, "Diimpor dari berkas.")
+        messages.success(
+            request,
+            f"Impor selesai: {len(applied.created)} baru, {len(applied.updated)} diubah, "
+            f"{applied.unchanged} tidak berubah.",
+        )
+        return HttpResponseRedirect(reverse("admin:rt_registry_rt_changelist"))
+
+    def import_rows_view(self, request):
+        """Every row of a previewed file, page by page, by status (the preview shows only
+        the rows that need attention)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        name = self.pending_import_name(request, request.GET.get("berkas", ""))
+        storage = self._tmp_storage(name)
+        try:
+            checked = importing.load_checked(storage=storage._storage, path=storage.get_full_path())
+        except importing.PendingImportMissing as error:
+            return self.import_cancelled(request, reason=str(error))
+        status = request.GET.get("jenis", "")
+        rows = [r for r in checked.rows if r.status == status] if status else checked.rows
+        page = Paginator(rows, self.IMPORT_ROWS_PER_PAGE).get_page(request.GET.get("halaman"))
+        kelurahan = Kelurahan.objects.select_related("kecamatan").in_bulk(
+            {row.kelurahan_id for row in page}
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Baris berkas impor",
+            "page": page,
+            "rows": [(row, kelurahan[row.kelurahan_id]) for row in page],
+            "statuses": self.IMPORT_ROW_STATUSES,
+            "status": status,
+            "pending_name": name,
+        }
+        return TemplateResponse(request, "admin/rt_registry/rt/import_rows.html", context)
 
     @admin.display(description="RT", ordering="number")
     def rt_label(self, obj):

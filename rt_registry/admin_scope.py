@@ -173,31 +173,45 @@ class ScopedImportExportMixin:
         )
 
     def process_import(self, request, **kwargs):
-        name = request.POST.get("import_file_name", "")
-        if name not in request.session.get(PENDING_IMPORTS_SESSION_KEY, []):
-            raise PermissionDenied("Berkas impor ini tidak berasal dari pratinjau Anda.")
+        self.pending_import_name(request)
         return super().process_import(request, **kwargs)
 
-    def process_result(self, result, request):
+    def pending_import_name(self, request, name=None):
+        """The pending file's name, if this session previewed it (a forged, foreign or
+        already confirmed name is refused)."""
+        if name is None:
+            name = request.POST.get("import_file_name", "")
+        if not name or name not in request.session.get(PENDING_IMPORTS_SESSION_KEY, []):
+            raise PermissionDenied("Berkas impor ini tidak berasal dari pratinjau Anda.")
+        return name
+
+    def forget_pending_import(self, request, name):
         pending = request.session.get(PENDING_IMPORTS_SESSION_KEY, [])
-        name = request.POST.get("import_file_name", "")
         request.session[PENDING_IMPORTS_SESSION_KEY] = [n for n in pending if n != name]
+
+    def process_result(self, result, request):
+        self.forget_pending_import(request, request.POST.get("import_file_name", ""))
         if result.has_errors() or result.has_validation_errors():
             # Rolled back (the data changed since the preview): show why, claim nothing.
-            context = self.admin_site.each_context(request)
-            context.update(
-                self.get_import_context_data(),
-                title="Impor dibatalkan",
-                opts=self.model._meta,
-                result=result,
-                form=self.get_import_form_class(request)(
-                    self.get_import_formats(), self.get_import_resource_classes(request)
-                ),
-                import_error_display=self.import_error_display,
-            )
-            messages.error(request, "Impor dibatalkan: tidak ada data yang disimpan.")
-            return TemplateResponse(request, [self.import_template_name], context)
+            return self.import_cancelled(request, result=result)
         return super().process_result(result, request)
+
+    def import_cancelled(self, request, *, result=None, reason=""):
+        """The import page saying nothing was saved, and why."""
+        context = self.admin_site.each_context(request)
+        context.update(
+            self.get_import_context_data(),
+            title="Impor dibatalkan",
+            opts=self.model._meta,
+            result=result,
+            cancelled_reason=reason,
+            form=self.get_import_form_class(request)(
+                self.get_import_formats(), self.get_import_resource_classes(request)
+            ),
+            import_error_display=self.import_error_display,
+        )
+        messages.error(request, "Impor dibatalkan: tidak ada data yang disimpan.")
+        return TemplateResponse(request, [self.import_template_name], context)
 
     def add_success_message(self, result, request):
         totals = result.totals

@@ -18,6 +18,7 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
+from rt_registry.importing import CheckedFile, CheckedRow
 from rt_registry.models import MAX_KK_COUNT, RT, Kelurahan
 from rt_registry.spreadsheets import CSVFormat, XLSXFormat, escape_formula, unescape_formula
 from rt_registry.templatetags.bantar import angka
@@ -200,6 +201,7 @@ class RTResource(FormulaEscapingMixin, resources.ModelResource):
         self._before = None
         self._file_has_errors = False
         self._sheet = None
+        self._checked = []
 
     # Export -----------------------------------------------------------------------
 
@@ -423,7 +425,8 @@ class RTResource(FormulaEscapingMixin, resources.ModelResource):
         return ["ketua_name", "phone", "kk_count", "updated_at"]
 
     def after_import_row(self, row, row_result, **kwargs):
-        row_result.line = self._current.line
+        clean = self._current
+        row_result.line = clean.line
         row_result.changes = []
         if self._before is not None:
             after = self._snapshot(row_result.instance)
@@ -433,10 +436,29 @@ class RTResource(FormulaEscapingMixin, resources.ModelResource):
                 for label, old, new in zip(labels, self._before, after, strict=True)
                 if old != new
             ]
+        if not clean.errors:
+            self._checked.append(
+                CheckedRow(
+                    line=clean.line,
+                    kelurahan_id=clean.kelurahan.pk,
+                    number=clean.number,
+                    ketua=clean.ketua,
+                    phone=clean.phone,
+                    kk_count=clean.kk_count,
+                    status=row_result.import_type,
+                    changes=row_result.changes,
+                )
+            )
 
     def after_import(self, dataset, result, **kwargs):
         # Shown above the preview: which sheet was read, and where reading stopped.
         result.sheet = self._sheet
+        # Kept between preview and confirm, so the confirm step reads no file again.
+        result.checked = CheckedFile(
+            rows=self._checked,
+            has_ketua=COLUMN_KETUA in self._columns,
+            has_phone=COLUMN_PHONE in self._columns,
+        )
         # Report invalid rows by their spreadsheet line, as the officer sees them.
         for invalid in result.invalid_rows:
             clean = self._clean_rows.get(invalid.number)

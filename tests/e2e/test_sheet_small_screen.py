@@ -164,3 +164,21 @@ def test_missing_codes_on_send_link_to_their_indicators(sheet):
     heading = box(sheet, ".pillar-PINTAR .pillar-heading")
     assert target["y"] >= heading["y"] + heading["height"] - 1
     assert target["y"] + target["height"] <= box(sheet, "#sheet-bar")["y"]
+
+
+def test_menu_button_opens_and_closes_the_menu_by_keyboard_and_says_so(sheet):
+    toggler = sheet.locator(".navbar-toggler")
+    logout = sheet.get_by_role("button", name="Keluar")
+    expect(logout).to_be_hidden()
+    expect(toggler).to_have_attribute("aria-expanded", "false")
+
+    toggler.focus()
+    sheet.keyboard.press("Enter")
+    expect(logout).to_be_visible()
+    expect(toggler).to_have_attribute("aria-expanded", "true")
+
+    logout.focus()
+    sheet.keyboard.press("Escape")
+    expect(logout).to_be_hidden()
+    expect(toggler).to_have_attribute("aria-expanded", "false")
+    expect(toggler).to_be_focused()
