@@ -246,7 +246,7 @@
 
   function queueSend() {
     var record = { proposal: config.proposal, url: config.saveUrl, token: token,
-      payload: payload("send"), attachments: [] };
+      page: window.location.pathname, payload: payload("send"), attachments: [] };
     // The photos as they are now go in the record: it is sent as it was confirmed.
     var photos = evidence ? evidence.attachments() : Promise.resolve([]);
     return writeCopy().then(function () { return photos; }).then(function (attachments) {
@@ -380,8 +380,10 @@
         return;
       }
       if (status === 409) {
-        // Sent elsewhere, or the stage moved on: this page is out of date.
+        // Sent elsewhere, or the stage moved on: this page is out of date, and so is the
+        // copy the device keeps of it.
         lines.push("Muat ulang halaman untuk melihat keadaan terbaru lembar ini.");
+        app.refreshKept([window.location.pathname, app.config.home]);
       }
       show("danger", lines);
       return;
@@ -392,6 +394,8 @@
       return;
     }
     if (revision === sentRevision) dropCopy();
+    // The kept page and list now show this draft (they open from the device first).
+    app.refreshKept([window.location.pathname, app.config.home]);
     var statusBadge = document.getElementById("sheet-status");
     statusBadge.className = "badge text-bg-warning";
     statusBadge.textContent = "Draf versi " + answer.version;
