@@ -51,9 +51,7 @@ def send_as_office(proposal, assessor):
     )
 
 
-def test_kept_sheet_and_list_open_online_with_no_request_at_all(
-    page, proposals, server_requests
-):
+def test_kept_sheet_and_list_open_online_with_no_request_at_all(page, proposals, server_requests):
     prepare_tablet(page)
     settle(page)
     server_requests.clear()
@@ -93,18 +91,14 @@ def test_a_sheet_reopened_on_the_server_is_offered_and_reloading_keeps_the_answe
     page.click("#app-update-reload")
     page.wait_for_selector("text=Foto B1 kurang jelas")
     page.click("label[for=nilai-B1-2]")
-    page.wait_for_function(
-        "() => document.getElementById('sheet-notice').textContent.includes('tersimpan di perangkat')"
-    )
+    page.wait_for_selector("#sheet-notice:has-text('tersimpan di perangkat')")
     page.reload()
     page.wait_for_selector("text=dipulihkan dari perangkat ini")
     assert page.is_checked("#nilai-B1-2")
     assert Assessment.objects.get(status="DRAFT").scores.get(indicator__code="B1").value == 1
 
 
-def test_an_rt_taken_off_the_list_is_offered_and_then_refused_plainly(
-    page, proposals, monkeypatch
-):
+def test_an_rt_taken_off_the_list_is_offered_and_then_refused_plainly(page, proposals, monkeypatch):
     monkeypatch.setattr(offline, "FRESH_SECONDS", 0)
     target = proposals[1]
     prepare_tablet(page)
