@@ -29,7 +29,7 @@
   var PAGE_CACHE = "bantar-halaman-u" + config.user;
   var META_CACHE = "bantar-meta";
   var CURRENT_USER_KEY = config.home + "__penilai-aktif";  // the worker reads it (sw.js)
-  var PREPARED_KEY = "bantar:disiapkan:" + config.user;    // when every page was last kept
+  var PREPARED_KEY = "bantar-disiapkan-u" + config.user;    // when every page was last kept
   var FRESH_MS = config.freshSeconds * 1000;
   var RETRY_MS = 30 * 1000;
   var registration = null;
@@ -150,10 +150,12 @@
     });
   }
 
+  // Resolves one result per URL ({changed, gone} or {failed}), or null when nothing can be
+  // kept now (no Cache API, no connection).
   function refreshKept(urls) {
-    if (!window.caches || !navigator.onLine) return Promise.resolve([]);
+    if (!window.caches || !navigator.onLine) return Promise.resolve(null);
     return Promise.all(urls.map(function (url) {
-      return keepPage(url).catch(function () { return { changed: false }; });
+      return keepPage(url).catch(function () { return { changed: false, failed: true }; });
     }));
   }
 

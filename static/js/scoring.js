@@ -393,9 +393,13 @@
       show("warning", ["Jawaban server tidak cocok dengan lembar ini; salinan di perangkat ini dipertahankan."]);
       return;
     }
-    if (revision === sentRevision) dropCopy();
-    // The kept page and list now show this draft (they open from the device first).
-    app.refreshKept([window.location.pathname, app.config.home]);
+    // The kept page and list must show this draft (they open from the device first): the
+    // device copy goes only once this page's kept copy holds it.
+    app.refreshKept([window.location.pathname, app.config.home]).then(function (kept) {
+      var page = kept && kept[0];
+      if (revision !== sentRevision) return;
+      if (kept === null ? !window.caches : page && !page.failed && !page.gone) dropCopy();
+    });
     var statusBadge = document.getElementById("sheet-status");
     statusBadge.className = "badge text-bg-warning";
     statusBadge.textContent = "Draf versi " + answer.version;
@@ -481,6 +485,12 @@
     }
     if (copy && copy.token && copy.token === config.sentToken && sameAnswers(copy.data, collect())) {
       // The server already has these answers as sent (the answer to the send was lost).
+      dropCopy();
+      copy = null;
+    }
+    if (copy && !record && copy.token && copy.token === config.token &&
+        sameAnswers(copy.data, collect())) {
+      // The server's draft, as this page shows it, holds these answers already.
       dropCopy();
       copy = null;
     }
