@@ -105,7 +105,8 @@
       notes: notes,
       visit_date: form.elements.visit_date.value,
       general_note: form.elements.general_note.value,
-      location: evidence ? evidence.location() : null
+      location: evidence ? evidence.location() : null,
+      removed_photos: evidence ? evidence.removedServerPhotos() : []
     };
   }
 
@@ -124,6 +125,7 @@
     form.elements.visit_date.value = data.visit_date || "";
     form.elements.general_note.value = data.general_note || "";
     if (evidence && data.location) evidence.setLocation(data.location);
+    if (evidence) evidence.setRemovedServerPhotos(data.removed_photos);
   }
 
   function payload(action) {
@@ -133,7 +135,8 @@
     });
     return {
       client_token: token, action: action, visit_date: data.visit_date,
-      general_note: data.general_note, scores: scores, location: data.location || null
+      general_note: data.general_note, scores: scores, location: data.location || null,
+      remove_photos: data.removed_photos || []
     };
   }
 
@@ -489,7 +492,7 @@
       copy = null;
     }
     if (copy && !record && copy.token && copy.token === config.token &&
-        sameAnswers(copy.data, collect())) {
+        sameAnswers(copy.data, collect()) && !(copy.data.removed_photos || []).length) {
       // The server's draft, as this page shows it, holds these answers already.
       dropCopy();
       copy = null;
