@@ -167,6 +167,8 @@
   function checkThisPage() {
     var here = window.location.pathname;
     if (!window.caches || !navigator.onLine || window.location.search) return Promise.resolve();
+    // No worker in charge: this page came from the network just now.
+    if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return Promise.resolve();
     return window.caches.open(PAGE_CACHE).then(function (cache) {
       return cache.match(here);
     }).then(function (kept) {
