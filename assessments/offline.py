@@ -54,6 +54,9 @@ KEPT_AT_HEADER = "X-Bantar-Disimpan"
 # A kept page younger than this opens with no request; an older one is checked in the
 # background after it opens.
 FRESH_SECONDS = 120
+# How long the browser takes the worker's script from its own cache when it looks for a
+# new version (at each page): a deploy reaches the tablets within this time.
+WORKER_MAX_AGE_SECONDS = 60 * 60
 _CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
 

@@ -11,12 +11,12 @@ from rt_registry import roles
 
 
 @require_GET
-@cache_control(max_age=offline.FRESH_SECONDS)
+@cache_control(max_age=offline.WORKER_MAX_AGE_SECONDS)
 def service_worker(request):
-    # The browser looks for a new worker at every page of the app; for FRESH_SECONDS it
-    # takes this answer from its own cache (the page registers with updateViaCache "all"),
-    # so a page opened from the device makes no request at all. A new version (a changed
-    # static file) reaches the tablets within that time, on their next page.
+    # The browser looks for a new worker at every page of the app; for an hour it takes
+    # this answer from its own cache (the page registers with updateViaCache "all"), so a
+    # page opened from the device makes no request at all. A new version (a changed
+    # static file) reaches the tablets within that hour, on their next page.
     response = HttpResponse(
         offline.service_worker_source(), content_type="application/javascript; charset=utf-8"
     )
