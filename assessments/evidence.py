@@ -6,14 +6,24 @@ MAX_SIDE px on the long side), which drops EXIF (GPS, camera) and anything hidde
 the image; the stored bytes' SHA-256 is kept. Photos travel in the same request as the
 sheet they belong to and are written in the same transaction (scoring._write_sheet_locked),
 so the server never holds a sent sheet without its photos; a photo already on the sheet
-(same SHA-256: a replay, a double tap) is not stored again."""
+(same SHA-256: a replay, a double tap) is not stored again.
 
+Files and rows go together: a file is written before its row, inside the transaction,
+and `files_undone_on_error` deletes the files a rolled-back write stored (a refusal, a
+conflict, a retry after a concurrent write), so no stored file is left without its row;
+a row removed from a reopened sheet loses its file after the commit, unless another row
+(the sent version it was copied from) still names it (`remove_photos`). What a crash
+between file and commit could still leave behind, manage.py check_stored_files names
+(stored_files.integrity.orphan_files)."""
+
+import contextlib
 import hashlib
 import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from assessments.models import EvidencePhoto
@@ -81,9 +91,29 @@ def prepare_photo(upload, *, indicator_id, label, taken_at=None):
     )
 
 
-def attach_photos(sheet, photos, *, indicators):
+def photo_storage():
+    return EvidencePhoto._meta.get_field("file").storage
+
+
+@contextlib.contextmanager
+def files_undone_on_error():
+    """Yield a list for the names of the photo files stored inside the block; when the
+    block raises (its transaction rolled back), those files are deleted again. Wrap the
+    outermost atomic block of the write: an inner one's rollback is not the last word."""
+    written = []
+    try:
+        yield written
+    except BaseException:
+        storage = photo_storage()
+        for name in written:
+            storage.delete(name)
+        raise
+
+
+def attach_photos(sheet, photos, *, indicators, written):
     """Store `photos` (PreparedPhoto) on `sheet` within the caller's transaction, after
-    checking the counts with the photos it already holds. `indicators`: id -> Indicator."""
+    checking the counts with the photos it already holds. `indicators`: id -> Indicator;
+    `written`: the list of files_undone_on_error(), each stored file's name is added."""
     existing = list(sheet.photos.values_list("indicator_id", "sha256"))
     known = {sha for _, sha in existing}
     new = []
@@ -136,7 +166,36 @@ def attach_photos(sheet, photos, *, indicators):
             taken_at=photo.taken_at,
         )
         record.file.save(f"{photo.sha256}.jpg", ContentFile(photo.content), save=False)
+        written.append(record.file.name)
         record.save()
+
+
+def remove_photos(sheet, photo_ids):
+    """Take the photos `photo_ids` off `sheet` (a reopened draft being sent), within the
+    caller's transaction; their files are deleted after the commit unless another row
+    still names them. An id that is not a photo of this very sheet is refused."""
+    wanted = set(photo_ids)
+    if not wanted:
+        return
+    found = {p.pk: p.file.name for p in sheet.photos.filter(pk__in=wanted)}
+    if set(found) != wanted:
+        raise ValidationError(
+            "Foto yang akan dihapus tidak ada pada lembar ini. Muat ulang halaman lalu "
+            "coba lagi; jawaban Anda tetap tersimpan di perangkat ini.",
+            code="unknown_photo",
+        )
+    sheet.photos.filter(pk__in=wanted).delete()
+    names = set(found.values())
+
+    def delete_unused_files():
+        still_named = set(
+            EvidencePhoto.objects.filter(file__in=names).values_list("file", flat=True)
+        )
+        storage = photo_storage()
+        for name in names - still_named:
+            storage.delete(name)
+
+    transaction.on_commit(delete_unused_files)
 
 
 def copy_photos(source, target):

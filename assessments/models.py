@@ -606,6 +606,7 @@ class Score(models.Model):
 
 def evidence_photo_path(photo, filename):
     # Under MEDIA_ROOT, which is never served directly: evidence_views.py checks scope.
+    # stored_files.integrity.ROW_PER_FILE_FOLDERS names this folder too.
     return f"bukti/{photo.assessment.proposal.cycle_id}/{uuid.uuid4().hex}.jpg"
 
 

@@ -8,11 +8,19 @@ Two kinds of things are kept on the tablet, in two caches the service worker
 - the assessor's own pages (`offline_urls(user)`: the list and every assigned sheet), in
   a cache keyed by the user's id, dropped when they log out. Nothing here lists a page of
   an RT the user is not assigned to.
+
+A kept page opens from the device with no request at all while it is younger than
+`FRESH_SECONDS`; an older one still opens from the device at once and is fetched again
+in the background, and the page offers "Muat ulang" when the server's copy differs
+(`content_version`: the page without its per-response CSRF token). The app refreshes a
+kept page itself whenever it learns the server changed it (a draft saved, a sheet sent
+or refused), and every kept page on each online visit of the list (assessor-app.js).
 """
 
 import functools
 import hashlib
 import json
+import re
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -38,6 +46,18 @@ SERVICE_WORKER_SOURCE = "js/sw.js"
 # A response header naming the user a page was made for: the service worker files the
 # page under that user's cache, never under whoever used the tablet before.
 USER_HEADER = "X-Bantar-Penilai"
+# A response header with content_version(): the tablet compares a kept page with the
+# server's without comparing bytes that differ on every response.
+CONTENT_HEADER = "X-Bantar-Isi"
+# Set by the tablet (not the server) on a page it keeps: when it was fetched, device time.
+KEPT_AT_HEADER = "X-Bantar-Disimpan"
+# A kept page younger than this opens with no request; an older one is checked in the
+# background after it opens.
+FRESH_SECONDS = 120
+# How long the browser takes the worker's script from its own cache when it looks for a
+# new version (at each page): a deploy reaches the tablets within this time.
+WORKER_MAX_AGE_SECONDS = 60 * 60
+_CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
 def _read(name):
@@ -77,10 +97,18 @@ def service_worker_source():
             "version": app_version(),
             "static": static_urls(),
             "userHeader": USER_HEADER,
+            "keptAtHeader": KEPT_AT_HEADER,
+            "csrfCookie": settings.CSRF_COOKIE_NAME,
             "home": reverse("assessments:assessor-home"),
         }
     )
     return f"self.BANTAR_SW = {settings_};\n" + _read(SERVICE_WORKER_SOURCE).decode()
+
+
+def content_version(content):
+    """A short hash of a page as the user sees it: the masked CSRF token, different in
+    every response, is left out."""
+    return hashlib.sha256(_CSRF_FIELD.sub(b"", content)).hexdigest()[:16]
 
 
 def _json(value):

@@ -2,7 +2,7 @@
 manifest and the list of pages one assessor keeps on the tablet (assessments/offline.py)."""
 
 from django.http import HttpResponse, JsonResponse
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from assessments import offline
@@ -11,9 +11,12 @@ from rt_registry import roles
 
 
 @require_GET
-@never_cache
+@cache_control(max_age=offline.WORKER_MAX_AGE_SECONDS)
 def service_worker(request):
-    # never_cache: the browser must see a new worker as soon as a static file changes.
+    # The browser looks for a new worker at every page of the app; for an hour it takes
+    # this answer from its own cache (the page registers with updateViaCache "all"), so a
+    # page opened from the device makes no request at all. A new version (a changed
+    # static file) reaches the tablets within that hour, on their next page.
     response = HttpResponse(
         offline.service_worker_source(), content_type="application/javascript; charset=utf-8"
     )

@@ -8,7 +8,8 @@ must keep those answers, not be told they arrived. Sent versions
 are never changed in place: reopening makes a new DRAFT version (reopen_sheet), and
 sending that one marks the old SENT version SUPERSEDED. The visit's photos and position
 come in the same request as the answers and are written in the same transaction
-(evidence.py), so a sent sheet is never held without its photos."""
+(evidence.py), so a sent sheet is never held without its photos; photos taken off a
+reopened sheet (`remove_photos`, ids of its own photos) leave it with the send."""
 
 import uuid
 
@@ -37,6 +38,7 @@ def save_sheet(
     general_note="",
     photos=(),
     location=None,
+    remove_photos=(),
 ):
     """Save the assessor's draft: `values` maps indicator id -> 0/1/2 (may be partial)."""
     return _write_sheet(
@@ -49,6 +51,7 @@ def save_sheet(
         general_note=general_note,
         photos=photos,
         location=location,
+        remove_photos=remove_photos,
         send=False,
     )
 
@@ -64,6 +67,7 @@ def send_sheet(
     general_note="",
     photos=(),
     location=None,
+    remove_photos=(),
 ):
     """Send the sheet: all indicators of the cycle's set scored, then read-only."""
     return _write_sheet(
@@ -76,19 +80,24 @@ def send_sheet(
         general_note=general_note,
         photos=photos,
         location=location,
+        remove_photos=remove_photos,
         send=True,
     )
 
 
 def _write_sheet(**kwargs):
     try:
-        with transaction.atomic():
-            return _write_sheet_locked(**kwargs)
+        return _write_sheet_once(**kwargs)
     except IntegrityError:
         # A concurrent request for the same sheet (same token, or the one-draft/one-sent
         # constraints) committed first. Read again: its row now answers this request.
-        with transaction.atomic():
-            return _write_sheet_locked(**kwargs)
+        return _write_sheet_once(**kwargs)
+
+
+def _write_sheet_once(**kwargs):
+    # Photo files stored by a write that rolls back are deleted with it (evidence.py).
+    with evidence.files_undone_on_error() as written, transaction.atomic():
+        return _write_sheet_locked(**kwargs, written=written)
 
 
 def _write_sheet_locked(
@@ -102,7 +111,9 @@ def _write_sheet_locked(
     general_note,
     photos,
     location,
+    remove_photos,
     send,
+    written,
 ):
     token = _as_token(client_token)
     # Serialise writes to one proposal's sheets (PostgreSQL; SQLite locks the whole file).
@@ -200,8 +211,12 @@ def _write_sheet_locked(
         )
         for indicator_id, value in values.items()
     )
+    if send and remove_photos:
+        # Server photos the assessor took off a reopened sheet: gone with this send only
+        # (a draft save keeps them; the tablet holds the list until "Kirim").
+        evidence.remove_photos(sheet, remove_photos)
     if photos:
-        evidence.attach_photos(sheet, photos, indicators=indicators)
+        evidence.attach_photos(sheet, photos, indicators=indicators, written=written)
     return sheet
 
 

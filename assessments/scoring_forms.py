@@ -6,7 +6,8 @@ The body is JSON:
      "scores": [{"indicator": <id>, "value": 0 | 1 | 2, "note": "..."}, ...],
      "location": null | {"latitude": -1.61, "longitude": 103.61, "accuracy": 12,
                          "at": "2026-11-29T02:15:00Z"},
-     "photos": [{"file": "foto-0", "indicator": <id>, "taken_at": "<ISO>" | null}, ...]}
+     "photos": [{"file": "foto-0", "indicator": <id>, "taken_at": "<ISO>" | null}, ...],
+     "remove_photos": [<EvidencePhoto id>, ...]}   (server photos taken off a reopened sheet)
 A sheet with photos comes as multipart/form-data: this JSON in the field "payload" and
 each photo as the file its "file" names (parse_photo_uploads).
 """
@@ -98,10 +99,17 @@ def parse_sheet_payload(body):
     if not isinstance(photos, list) or not all(isinstance(p, dict) for p in photos):
         errors.append(ValidationError("Daftar foto tidak sesuai format.", code="malformed"))
         photos = []
+    remove_photos = data.get("remove_photos") or []
+    if not isinstance(remove_photos, list) or not all(type(i) is int for i in remove_photos):
+        errors.append(
+            ValidationError("Daftar foto yang dihapus tidak sesuai format.", code="malformed")
+        )
+        remove_photos = []
     if errors:
         raise ValidationError(errors)
     return {
         "client_token": data.get("client_token"),
+        "remove_photos": remove_photos,
         "location": location,
         "photos": photos,
         "send": action == "send",

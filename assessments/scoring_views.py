@@ -163,8 +163,10 @@ def next_to_score(user, proposal):
 
 
 def for_this_user(response, user):
-    # Names the user the page was made for: the service worker keeps it under their id.
+    # Names the user the page was made for: the service worker keeps it under their id;
+    # the content's version lets the tablet tell a changed page from its kept copy.
     response[offline.USER_HEADER] = str(user.pk)
+    response[offline.CONTENT_HEADER] = offline.content_version(response.content)
     return response
 
 
@@ -197,6 +199,9 @@ def app_config(request):
         "loginUrl": reverse("login") + "?next=" + reverse("assessments:assessor-home"),
         "logoutUrl": reverse("logout"),
         "userHeader": offline.USER_HEADER,
+        "contentHeader": offline.CONTENT_HEADER,
+        "keptAtHeader": offline.KEPT_AT_HEADER,
+        "freshSeconds": offline.FRESH_SECONDS,
     }
 
 

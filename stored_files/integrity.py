@@ -31,6 +31,12 @@ STORED_FILE_FIELDS = [
     ("assessments.EvidencePhoto", "file", "sha256", "Foto bukti penilaian"),
 ]
 
+# Folders of stored files whose every file a row names: (model label, file field, folder,
+# what the files are). A file there that no row names is an orphan.
+ROW_PER_FILE_FOLDERS = [
+    ("assessments.EvidencePhoto", "file", "bukti", "Foto bukti penilaian"),
+]
+
 CHUNK_SIZE = 64 * 1024
 
 
@@ -100,3 +106,23 @@ def check_all_stored_files():
             fieldfile = getattr(row, file_field)
             state = stored_file_state(fieldfile, getattr(row, sha_field))
             yield description, row, fieldfile.name or "", state
+
+
+def orphan_files():
+    """Yield (description, storage, name) for each file in ROW_PER_FILE_FOLDERS that no
+    row names (a crash between writing the file and committing its row)."""
+    for label, file_field, folder, description in ROW_PER_FILE_FOLDERS:
+        model = apps.get_model(label)
+        storage = model._meta.get_field(file_field).storage
+        named = set(model.objects.values_list(file_field, flat=True))
+        pending = [folder]
+        while pending:
+            current = pending.pop()
+            try:
+                folders, files = storage.listdir(current)
+            except FileNotFoundError:
+                continue
+            pending.extend(f"{current}/{name}" for name in sorted(folders))
+            for name in sorted(files):
+                if f"{current}/{name}" not in named:
+                    yield description, storage, f"{current}/{name}"

@@ -315,7 +315,7 @@ def make_photo(*, sheet, indicator, color=(40, 120, 60)):
 
     upload = SimpleUploadedFile("foto.jpg", jpeg_bytes(color=color), "image/jpeg")
     prepared = evidence.prepare_photo(upload, indicator_id=indicator.pk, label="Foto")
-    evidence.attach_photos(sheet, [prepared], indicators={indicator.pk: indicator})
+    evidence.attach_photos(sheet, [prepared], indicators={indicator.pk: indicator}, written=[])
     return sheet.photos.get(sha256=prepared.sha256)
 
 

@@ -1,5 +1,5 @@
 /* The assessor pages as an offline app (list and sheet): the service worker, the outbox,
- * "Siapkan untuk offline" and each RT's state on the list.
+ * "Siapkan untuk offline", the kept pages kept current, and each RT's state on the list.
  *
  * The outbox (BantarDevice, device-store.js) is sent by itself: when the page opens online,
  * on the browser's "online" event, and every 30 seconds while something waits. Sends of one
@@ -9,8 +9,15 @@
  *
  * "Siapkan untuk offline" stores the list and every assigned sheet (from
  * /penilaian/offline-manifest.json) in this user's page cache; the service worker keeps
- * the static files. "Keluar" asks first when work is still on the device, and drops the
- * user's page cache, so the next user of the tablet cannot open them offline.
+ * the static files. The pages open from there first (sw.js), so the app keeps them
+ * current: by itself on an online visit of the list (at most every `freshSeconds`), the
+ * sheet and the list whenever a save, a send or a refusal says the server's copy changed,
+ * and an open page older than `freshSeconds` is checked against the server after it
+ * opens; when the server's copy differs, "Versi baru ... Muat ulang" is offered (what was
+ * typed is in the device store, so reloading loses nothing). A new service worker waits
+ * while a page is open and takes over on the next page, or at once with "Muat ulang".
+ * "Keluar" asks first when work is still on the device, and drops the user's page cache,
+ * so the next user of the tablet cannot open them offline.
  */
 (function () {
   "use strict";
@@ -22,20 +29,160 @@
   var PAGE_CACHE = "bantar-halaman-u" + config.user;
   var META_CACHE = "bantar-meta";
   var CURRENT_USER_KEY = config.home + "__penilai-aktif";  // the worker reads it (sw.js)
+  var PREPARED_KEY = "bantar-disiapkan-u" + config.user;    // when every page was last kept
+  var FRESH_MS = config.freshSeconds * 1000;
   var RETRY_MS = 30 * 1000;
   var registration = null;
   var flushing = null;
 
+  // --- "Versi baru tersedia — Muat ulang" ------------------------------------------------
+
+  function offerReload(kind) {
+    var box = document.getElementById("app-update");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "app-update";
+      box.className = "alert alert-info d-flex flex-wrap align-items-center gap-2";
+      box.setAttribute("role", "status");
+      var text = document.createElement("span");
+      text.id = "app-update-text";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-bantar";
+      button.id = "app-update-reload";
+      button.textContent = "Muat ulang";
+      button.addEventListener("click", reloadNow);
+      box.appendChild(text);
+      box.appendChild(button);
+      var main = document.querySelector("main");
+      main.insertBefore(box, main.firstChild);
+    }
+    box.dataset.kind = kind;
+    document.getElementById("app-update-text").textContent = (kind === "app" ?
+      "Versi baru aplikasi penilaian tersedia; dipakai mulai halaman berikutnya." :
+      "Versi baru halaman ini tersedia dari server (misalnya lembar dibuka ulang atau " +
+      "tugas berubah).") + " Jawaban yang belum terkirim tetap tersimpan di perangkat ini.";
+  }
+
+  function reloadNow() {
+    // Answers are in the device store: reloading keeps them (scoring.js restores them).
+    if (registration && registration.waiting) {
+      navigator.serviceWorker.addEventListener("controllerchange", function () {
+        window.location.reload();
+      });
+      registration.waiting.postMessage("skipWaiting");
+      window.setTimeout(function () { window.location.reload(); }, 3000);
+      return;
+    }
+    window.location.reload();
+  }
+
   // --- service worker --------------------------------------------------------------------
 
+  function watchForUpdate(reg) {
+    function waiting() {
+      // A worker waiting beside the one in charge of this page: a new version.
+      if (reg.waiting && navigator.serviceWorker.controller) offerReload("app");
+    }
+    waiting();
+    reg.addEventListener("updatefound", function () {
+      var installing = reg.installing;
+      if (!installing) return;
+      installing.addEventListener("statechange", function () {
+        if (installing.state === "installed") waiting();
+      });
+    });
+  }
+
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(config.serviceWorker, { scope: config.home })
-      .then(function (reg) { registration = reg; })
+    navigator.serviceWorker.register(config.serviceWorker,
+      { scope: config.home, updateViaCache: "all" })  // see offline_views.service_worker
+      .then(function (reg) { registration = reg; watchForUpdate(reg); })
       .catch(function () { /* the pages still work online without it */ });
     // A new worker waits while this page is open; it takes over from the next page.
     window.addEventListener("pagehide", function () {
       if (registration && registration.waiting) registration.waiting.postMessage("skipWaiting");
     });
+  }
+
+  // --- the pages kept on the device ------------------------------------------------------
+
+  function markSession(csrf) {
+    // The worker opens kept pages with no request only in the session they were kept in.
+    if (!window.caches) return Promise.resolve();
+    return window.caches.open(META_CACHE).then(function (cache) {
+      return cache.put(CURRENT_USER_KEY, new Response(JSON.stringify({
+        user: String(config.user), csrf: csrf })));
+    }).catch(function () {});
+  }
+
+  function stamped(response) {
+    var headers = new Headers(response.headers);
+    headers.set(config.keptAtHeader, String(Date.now()));
+    return response.blob().then(function (body) {
+      return new Response(body, { status: response.status, statusText: response.statusText,
+        headers: headers });
+    });
+  }
+
+  // Fetch one page and keep it: resolves {changed} (the server's copy differs from the one
+  // kept before), rejects when it is not this user's page. A page the server no longer
+  // gives this user (the assignment changed) is dropped from the device.
+  function keepPage(url) {
+    return window.caches.open(PAGE_CACHE).then(function (cache) {
+      return cache.match(url).then(function (before) {
+        return fetch(url, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
+          .then(function (response) {
+            if (response.status === 403 || response.status === 404) {
+              return cache.delete(url).then(function () { return { changed: !!before, gone: true }; });
+            }
+            // Only this user's own page goes into this user's cache.
+            if (!response.ok || response.headers.get(config.userHeader) !== String(config.user)) {
+              throw new Error("not stored");
+            }
+            var version = response.headers.get(config.contentHeader);
+            return stamped(response).then(function (kept) { return cache.put(url, kept); })
+              .then(function () {
+                return { changed: !!before && before.headers.get(config.contentHeader) !== version };
+              });
+          });
+      });
+    });
+  }
+
+  // Resolves one result per URL ({changed, gone} or {failed}), or null when nothing can be
+  // kept now (no Cache API, no connection).
+  function refreshKept(urls) {
+    if (!window.caches || !navigator.onLine) return Promise.resolve(null);
+    return Promise.all(urls.map(function (url) {
+      return keepPage(url).catch(function () { return { changed: false, failed: true }; });
+    }));
+  }
+
+  function sheetPage(record) {
+    return record.page || config.home + record.proposal + "/";
+  }
+
+  // An open page kept a while ago: checked against the server after it opened.
+  function checkThisPage() {
+    var here = window.location.pathname;
+    if (!window.caches || !navigator.onLine || window.location.search) return Promise.resolve();
+    // No worker in charge: this page came from the network just now.
+    if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return Promise.resolve();
+    return window.caches.open(PAGE_CACHE).then(function (cache) {
+      return cache.match(here);
+    }).then(function (kept) {
+      var at = kept ? parseInt(kept.headers.get(config.keptAtHeader) || "0", 10) : 0;
+      if (kept && Date.now() - at < FRESH_MS) return null;
+      return keepPage(here).then(function (result) {
+        if (result.changed) offerReload("page");
+      }, function () {});
+    }).catch(function () {});
+  }
+
+  // A one-off message (e.g. after declaring a conflict) is not kept with the page.
+  if (document.querySelector("main > .alert[role=alert]")) {
+    refreshKept([window.location.pathname]);
   }
 
   // --- the outbox ------------------------------------------------------------------------
@@ -75,7 +222,9 @@
       return device.get("copies", config.user, record.proposal).then(function (copy) {
         // The photos went with it (the form is locked while a sheet waits to be sent).
         var drops = [device.remove("outbox", config.user, record.proposal),
-          device.removePhotos(config.user, record.proposal)];
+          device.removePhotos(config.user, record.proposal),
+          // The kept list and sheet now show it sent (before the sheet reloads itself).
+          refreshKept([config.home, sheetPage(record)])];
         // The copy is what was sent unless it was changed after (a newer token).
         if (copy && copy.token === record.token) {
           drops.push(device.remove("copies", config.user, record.proposal));
@@ -88,7 +237,13 @@
     record.code = result.code || null;
     record.message = result.message || null;
     record.triedAt = new Date().toISOString();
-    return device.put("outbox", record);
+    var after = null;
+    // Refused: the server's sheet is not what the kept page shows (reopened, sent with
+    // other answers, no longer assigned). Ended session: pages come from the network until
+    // the next login.
+    if (result.kind === "conflict") after = refreshKept([config.home, sheetPage(record)]);
+    if (result.kind === "login") after = forgetPrepared().then(function () { return markSession(null); });
+    return Promise.all([device.put("outbox", record), after]);
   }
 
   function flush() {
@@ -122,7 +277,12 @@
   var channel = window.BroadcastChannel ? new BroadcastChannel("bantar-outbox") : null;
   if (channel) channel.onmessage = function (event) { announce(event.data || []); };
 
-  window.BantarApp = { config: config, flush: flush, queue: queue };
+  function forgetPrepared() {
+    try { window.localStorage.removeItem(PREPARED_KEY); } catch (e) { /* private mode */ }
+    return Promise.resolve();
+  }
+
+  window.BantarApp = { config: config, flush: flush, queue: queue, refreshKept: refreshKept };
 
   window.addEventListener("online", function () { flush(); });
   window.setInterval(function () {
@@ -149,6 +309,7 @@
             "masuk lagi dengan akun yang sama. Tetap keluar?")) {
           return;
         }
+        forgetPrepared();
         var forget = window.caches ? Promise.all([
           window.caches.delete(PAGE_CACHE),
           window.caches.open(META_CACHE).then(function (c) { return c.delete(CURRENT_USER_KEY); })
@@ -165,7 +326,7 @@
 
   var panel = document.getElementById("offline-panel");
   if (!panel) {
-    if (navigator.onLine) flush();
+    if (navigator.onLine) flush().then(checkThisPage);
     return;
   }
   var prepareButton = document.getElementById("prepare-offline");
@@ -259,15 +420,15 @@
 
   // --- "Siapkan untuk offline" -------------------------------------------------------------
 
-  function storePage(cache, url) {
-    return fetch(url, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
-      .then(function (response) {
-        // Only this user's own page goes into this user's cache.
-        if (!response.ok || response.headers.get(config.userHeader) !== String(config.user)) {
-          throw new Error("not stored");
-        }
-        return cache.put(url, response);
-      });
+  function lastPrepared() {
+    try { return JSON.parse(window.localStorage.getItem(PREPARED_KEY) || "null"); } catch (e) { return null; }
+  }
+
+  function showPrepared(done, total, failed) {
+    progress.textContent = done + " dari " + total + " RT siap" +
+      (failed.length ? "; gagal: " + failed.join(", ") + ". Coba lagi saat sinyal bagus."
+        : " untuk dibuka tanpa sinyal.");
+    panel.dataset.prepared = failed.length ? "sebagian" : "ya";
   }
 
   function prepare() {
@@ -288,36 +449,35 @@
       })
       .then(function (manifest) {
         if (manifest.user !== config.user) throw new Error("another user");
-        // The server just said who is logged in: offline, the worker opens this user's pages.
-        window.caches.open(META_CACHE).then(function (cache) {
-          return cache.put(CURRENT_USER_KEY, new Response(String(config.user)));
-        });
-        return window.caches.open(PAGE_CACHE).then(function (cache) {
-          var total = manifest.sheets.length;
-          var done = 0;
-          var failed = [];
-          function report() {
-            progress.textContent = done + " dari " + total + " RT siap";
-          }
-          report();
-          return storePage(cache, manifest.home).then(function () {
-            return manifest.sheets.reduce(function (chain, sheet) {
-              return chain.then(function () {
-                return storePage(cache, sheet.url).then(function () {
-                  done += 1;
-                  report();
-                }, function () { failed.push(sheet.label); });
-              });
-            }, Promise.resolve());
-          }).then(function () {
-            // The static files are the worker's: ready once it is active.
-            return "serviceWorker" in navigator ? navigator.serviceWorker.ready : null;
-          }).then(function () {
-            progress.textContent = done + " dari " + total + " RT siap" +
-              (failed.length ? "; gagal: " + failed.join(", ") + ". Coba lagi saat sinyal bagus."
-                : " untuk dibuka tanpa sinyal.");
-            panel.dataset.prepared = failed.length ? "sebagian" : "ya";
-          });
+        // The server just said who is logged in, in this session: the worker opens this
+        // user's pages from the device.
+        markSession(device.csrfToken());
+        var total = manifest.sheets.length;
+        var done = 0;
+        var failed = [];
+        function report() {
+          progress.textContent = done + " dari " + total + " RT siap";
+        }
+        report();
+        return keepPage(manifest.home).then(function (home) {
+          if (home.changed && window.location.pathname === manifest.home) offerReload("page");
+          return manifest.sheets.reduce(function (chain, sheet) {
+            return chain.then(function () {
+              return keepPage(sheet.url).then(function () {
+                done += 1;
+                report();
+              }, function () { failed.push(sheet.label); });
+            });
+          }, Promise.resolve());
+        }).then(function () {
+          // The static files are the worker's: ready once it is active.
+          return "serviceWorker" in navigator ? navigator.serviceWorker.ready : null;
+        }).then(function () {
+          showPrepared(done, total, failed);
+          try {
+            window.localStorage.setItem(PREPARED_KEY, JSON.stringify({ at: Date.now(),
+              done: done, total: total, failed: failed }));
+          } catch (e) { /* private mode: prepared again next time */ }
         });
       })
       .catch(function (error) {
@@ -328,6 +488,18 @@
       .then(function () { prepareButton.disabled = false; });
   }
 
+  // On an online visit: everything again unless it was all kept a moment ago (then this
+  // visit makes no request at all).
+  function prepareIfDue() {
+    var last = lastPrepared();
+    if (!last || Date.now() - last.at >= FRESH_MS || last.failed.length) return prepare();
+    return window.caches.has(PAGE_CACHE).then(function (kept) {
+      if (!kept) return prepare();
+      showPrepared(last.done, last.total, last.failed);
+      return null;
+    });
+  }
+
   prepareButton.addEventListener("click", prepare);
   showStates().then(function () {
     if (!navigator.onLine) {
@@ -336,6 +508,6 @@
       return;
     }
     // Online: send what waits, then refresh the pages kept on the device.
-    flush().then(prepare);
+    flush().then(prepareIfDue);
   });
 })();

@@ -105,7 +105,8 @@
       notes: notes,
       visit_date: form.elements.visit_date.value,
       general_note: form.elements.general_note.value,
-      location: evidence ? evidence.location() : null
+      location: evidence ? evidence.location() : null,
+      removed_photos: evidence ? evidence.removedServerPhotos() : []
     };
   }
 
@@ -124,6 +125,7 @@
     form.elements.visit_date.value = data.visit_date || "";
     form.elements.general_note.value = data.general_note || "";
     if (evidence && data.location) evidence.setLocation(data.location);
+    if (evidence) evidence.setRemovedServerPhotos(data.removed_photos);
   }
 
   function payload(action) {
@@ -133,7 +135,8 @@
     });
     return {
       client_token: token, action: action, visit_date: data.visit_date,
-      general_note: data.general_note, scores: scores, location: data.location || null
+      general_note: data.general_note, scores: scores, location: data.location || null,
+      remove_photos: data.removed_photos || []
     };
   }
 
@@ -246,7 +249,7 @@
 
   function queueSend() {
     var record = { proposal: config.proposal, url: config.saveUrl, token: token,
-      payload: payload("send"), attachments: [] };
+      page: window.location.pathname, payload: payload("send"), attachments: [] };
     // The photos as they are now go in the record: it is sent as it was confirmed.
     var photos = evidence ? evidence.attachments() : Promise.resolve([]);
     return writeCopy().then(function () { return photos; }).then(function (attachments) {
@@ -380,8 +383,10 @@
         return;
       }
       if (status === 409) {
-        // Sent elsewhere, or the stage moved on: this page is out of date.
+        // Sent elsewhere, or the stage moved on: this page is out of date, and so is the
+        // copy the device keeps of it.
         lines.push("Muat ulang halaman untuk melihat keadaan terbaru lembar ini.");
+        app.refreshKept([window.location.pathname, app.config.home]);
       }
       show("danger", lines);
       return;
@@ -391,7 +396,13 @@
       show("warning", ["Jawaban server tidak cocok dengan lembar ini; salinan di perangkat ini dipertahankan."]);
       return;
     }
-    if (revision === sentRevision) dropCopy();
+    // The kept page and list must show this draft (they open from the device first): the
+    // device copy goes only once this page's kept copy holds it.
+    app.refreshKept([window.location.pathname, app.config.home]).then(function (kept) {
+      var page = kept && kept[0];
+      if (revision !== sentRevision) return;
+      if (kept === null ? !window.caches : page && !page.failed && !page.gone) dropCopy();
+    });
     var statusBadge = document.getElementById("sheet-status");
     statusBadge.className = "badge text-bg-warning";
     statusBadge.textContent = "Draf versi " + answer.version;
@@ -477,6 +488,12 @@
     }
     if (copy && copy.token && copy.token === config.sentToken && sameAnswers(copy.data, collect())) {
       // The server already has these answers as sent (the answer to the send was lost).
+      dropCopy();
+      copy = null;
+    }
+    if (copy && !record && copy.token && copy.token === config.token &&
+        sameAnswers(copy.data, collect()) && !(copy.data.removed_photos || []).length) {
+      // The server's draft, as this page shows it, holds these answers already.
       dropCopy();
       copy = null;
     }

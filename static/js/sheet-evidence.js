@@ -8,7 +8,11 @@
  * count), 30 per sheet, 2 MB each. A refused photo says why and blocks nothing.
  * Position: only when the assessor presses "Catat lokasi kunjungan" and allows it;
  * without it the sheet is saved and sent as usual.
- * scoring.js reads location(), setLocation(), attachments() and forget().
+ * On a reopened sheet, "Hapus foto" under a photo already on the server marks it to be
+ * taken off with the next "Kirim" (the server removes it only then); the marks are kept
+ * with the answers in the device copy and free room under the limits at once.
+ * scoring.js reads location(), setLocation(), attachments(), forget(), removedServerPhotos()
+ * and setRemovedServerPhotos().
  */
 (function () {
   "use strict";
@@ -23,6 +27,7 @@
   var limits = config.photoLimits;
   var position = null;
   var urls = [];
+  var removed = {};  // server photo id -> true: taken off with the next "Kirim"
 
   // --- position --------------------------------------------------------------------------
 
@@ -126,9 +131,9 @@
     say(box, "Memproses foto…");
     device.photosOf(config.user, config.proposal).then(function (photos) {
       var here = photos.filter(function (p) { return p.indicator === indicator; }).length +
-        (config.serverPhotos[indicator] || 0);
+        serverPhotosLeft(indicator);
       var all = photos.length + Object.keys(config.serverPhotos).reduce(function (n, k) {
-        return n + config.serverPhotos[k];
+        return n + serverPhotosLeft(parseInt(k, 10));
       }, 0);
       if (here >= limits.perIndicator) {
         throw new Error("Paling banyak " + limits.perIndicator + " foto untuk indikator " + code +
@@ -159,6 +164,33 @@
     });
   }
 
+  // --- photos already on the server (a reopened sheet) -----------------------------------
+
+  function serverPhotosLeft(indicator) {
+    var box = boxOf(indicator);
+    var gone = box ? Array.prototype.filter.call(box.querySelectorAll("[data-server-photo]"),
+      function (item) { return removed[item.dataset.serverPhoto]; }).length : 0;
+    return (config.serverPhotos[indicator] || 0) - gone;
+  }
+
+  function showRemoved() {
+    form.querySelectorAll("[data-server-photo]").forEach(function (item) {
+      var gone = !!removed[item.dataset.serverPhoto];
+      item.classList.toggle("opacity-50", gone);
+      item.querySelector("[data-removed-note]").hidden = !gone;
+      item.querySelector("[data-remove-server-photo]").textContent = gone ? "Batalkan hapus" : "Hapus foto";
+    });
+  }
+
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-remove-server-photo]");
+    if (!button) return;
+    var id = button.closest("[data-server-photo]").dataset.serverPhoto;
+    if (removed[id]) delete removed[id]; else removed[id] = true;
+    showRemoved();
+    form.dispatchEvent(new Event("change"));  // scoring.js keeps the marks with the answers
+  });
+
   // The input itself stays hidden: the "Foto" button opens the camera through it.
   form.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-photo-button]");
@@ -185,6 +217,18 @@
       });
     },
     forget: function () { return device.removePhotos(config.user, config.proposal); },
+    removedServerPhotos: function () {
+      return Object.keys(removed).map(function (id) { return parseInt(id, 10); })
+        .sort(function (a, b) { return a - b; });
+    },
+    setRemovedServerPhotos: function (ids) {
+      removed = {};
+      (ids || []).forEach(function (id) {
+        // Only photos this page still shows: one removed meanwhile is simply gone.
+        if (form.querySelector('[data-server-photo="' + id + '"]')) removed[id] = true;
+      });
+      showRemoved();
+    },
     render: render
   };
 })();

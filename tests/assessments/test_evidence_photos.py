@@ -215,7 +215,7 @@ def test_more_than_thirty_photos_on_a_sheet_are_refused(assessor, proposal):
     sheet = factories.make_sheet(proposal=proposal, assessor=assessor, status="DRAFT")
 
     with pytest.raises(ValidationError) as refused:
-        evidence.attach_photos(sheet, photos, indicators={i.pk: i for i in indicators})
+        evidence.attach_photos(sheet, photos, indicators={i.pk: i for i in indicators}, written=[])
 
     assert refused.value.messages == [
         "Lembar ini berisi 31 foto; paling banyak 30 foto per lembar. Hapus foto yang "

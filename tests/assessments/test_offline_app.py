@@ -51,12 +51,13 @@ def sheet(proposal):
 # --- the service worker ----------------------------------------------------------------
 
 
-def test_service_worker_is_javascript_scoped_to_the_assessor_pages_and_never_cached(client, db):
+def test_service_worker_is_javascript_scoped_to_the_assessor_pages_and_cached_briefly(client, db):
     response = client.get(SW)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
     assert response["Service-Worker-Allowed"] == "/penilaian/"
-    assert "no-cache" in response["Cache-Control"]
+    # A kept page makes no request for the worker either (the browser's cache answers).
+    assert response["Cache-Control"] == f"max-age={offline.WORKER_MAX_AGE_SECONDS}"
     body = response.content.decode()
     assert body.startswith("self.BANTAR_SW = {")
     assert '"/static/js/scoring.js"' in body
@@ -194,3 +195,19 @@ def test_last_sent_sheet_offers_the_list_instead(client, assessor, cycle, team):
     html = client.get(sheet(only)).content.decode()
     assert 'id="next-rt"' not in html
     assert "Kembali ke daftar RT" in html
+
+
+def test_page_version_leaves_out_the_csrf_token_and_follows_the_content(
+    client, assessor, cycle, team
+):
+    proposal = propose(cycle=cycle, team=team, kelurahan="Buluran Kenali", number=7)
+    client.force_login(assessor)
+
+    first = client.get(sheet(proposal))
+    again = client.get(sheet(proposal))
+    send(proposal, assessor)
+    after_send = client.get(sheet(proposal))
+
+    assert first.content != again.content  # the masked CSRF token differs every time
+    assert first[offline.CONTENT_HEADER] == again[offline.CONTENT_HEADER]
+    assert after_send[offline.CONTENT_HEADER] != first[offline.CONTENT_HEADER]

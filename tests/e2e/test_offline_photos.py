@@ -7,7 +7,8 @@ import hashlib
 
 import pytest
 
-from assessments.models import Assessment, EvidencePhoto
+from assessments import scoring
+from assessments.models import Assessment, EvidencePhoto, Indicator
 from tests import factories
 from tests.e2e.test_offline import (
     PHONE,
@@ -172,3 +173,36 @@ def test_position_denied_says_so_and_the_sheet_still_sends(browser_context, page
     sheet = Assessment.objects.get()
     assert sheet.status == Assessment.Status.SENT
     assert sheet.visit_latitude is None
+
+
+def test_reopened_sheet_can_lose_a_server_photo_and_gain_a_new_one_before_it_is_resent(
+    browser_context, page, proposals, assessor, admin_dpmppa
+):
+    target = proposals[0]
+    first = Indicator.objects.filter(indicator_set=target.cycle.indicator_set).order_by("order")[0]
+    sent = factories.make_sheet(proposal=target, assessor=assessor)
+    wrong = factories.make_photo(sheet=sent, indicator=first, color=(200, 0, 0))
+    right = factories.make_photo(sheet=sent, indicator=first, color=(0, 0, 200))
+    draft = scoring.reopen_sheet(sent, by=admin_dpmppa, reason=f"Foto {first.code} salah")
+    prepare_tablet(page)
+    page.goto(f"/penilaian/{target.pk}/")
+    page.wait_for_selector(f"text=Foto {first.code} salah")
+
+    removed = draft.photos.get(sha256=wrong.sha256)
+    item = f"[data-server-photo='{removed.pk}']"
+    page.click(f"{item} [data-remove-server-photo]")
+    page.wait_for_selector(f"{item} [data-removed-note]:visible")
+    # The mark is kept on the device with the answers: a reload keeps it.
+    page.wait_for_timeout(300)
+    page.reload()
+    page.wait_for_selector(f"{item} [data-removed-note]:visible")
+    assert draft.photos.count() == 2  # nothing removed before "Kirim"
+    take_photo(page, first.code, "ganti.jpg", (0, 200, 0), expect=1)
+
+    send_from_sheet(page)
+    page.wait_for_selector("#sheet-sent")
+    final = Assessment.objects.get(status=Assessment.Status.SENT)
+    assert final.pk == draft.pk
+    kept = set(final.photos.values_list("sha256", flat=True))
+    assert len(kept) == 2 and right.sha256 in kept and wrong.sha256 not in kept
+    assert sent.photos.count() == 2  # the version it replaced stays as it was sent
