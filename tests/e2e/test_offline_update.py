@@ -24,6 +24,17 @@ WORKER_VERSION = """async () => {
 }"""
 
 
+def wait_for_worker(page, version, tries=50):
+    """The controlling worker's version, polled until it is `version` (or tries run out)."""
+    seen = None
+    for _ in range(tries):
+        seen = page.evaluate(WORKER_VERSION)
+        if seen == version:
+            break
+        page.wait_for_timeout(200)
+    return seen
+
+
 def test_new_app_version_waits_while_a_sheet_is_open_and_takes_over_on_the_next_page(
     browser_context, page, proposals, monkeypatch
 ):
@@ -74,7 +85,8 @@ def test_new_app_version_waits_while_a_sheet_is_open_and_takes_over_on_the_next_
         "(await caches.keys()).filter(k => k.startsWith('bantar-static-')).length === 1",
         arg=NEW_VERSION,
     )
-    assert page.evaluate(WORKER_VERSION) == NEW_VERSION
+    # The new worker deletes the old cache, then claims the page: wait for the claim.
+    assert wait_for_worker(page, NEW_VERSION) == NEW_VERSION
     page.goto(f"/penilaian/{target.pk}/")
     page.wait_for_selector("fieldset[data-indicator]")
     assert page.is_checked("#nilai-B1-2") and page.is_checked("#nilai-B3-1")
