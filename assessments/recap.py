@@ -179,6 +179,13 @@ def _at_least(numerator, denominator, minimum_pct):
     return numerator * 100 * minimum.denominator >= minimum.numerator * denominator
 
 
+def reaches_pct(value, maximum, minimum_pct):
+    """value / maximum >= minimum_pct / 100, exactly: the pass rule's comparison, for rules
+    outside the recap that compare a stored total (Kencana, awards/issuing.py)."""
+    value = Fraction(value)
+    return _at_least(value.numerator, value.denominator * maximum, minimum_pct)
+
+
 class _Details:
     """Per-indicator means of a recap's rows, read in one query the first time any row
     asks (for all rows, or for those passed to load_details first)."""
