@@ -82,3 +82,11 @@ def test_a_row_without_sent_sheets_does_not_pass():
 )
 def test_kencana_minimum_is_compared_exactly(total, reaches):
     assert reaches_pct(total, 42, Decimal("85")) is reaches
+
+
+def test_a_pillar_without_any_score_counts_as_zero():
+    # The sums come from the database grouped by pillar: a pillar with no score at all
+    # is absent, and must fail its minimum rather than pass or crash.
+    r = row(counts=(1, 1, 1), sums=(2, 2, 2), pillar_pct="1")
+    del r.numerators[Pillar.PINTAR]
+    assert r.passes is False
