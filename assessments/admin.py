@@ -11,7 +11,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from assessments import cycles, proposals
-from assessments.admin_common import LabelledInlineFormSet, ReadOnlyHistoryAdmin, message_errors
+from assessments.admin_common import (
+    CycleLockAdminMixin,
+    LabelledInlineFormSet,
+    ReadOnlyAdminMixin,
+    ReadOnlyHistoryAdmin,
+    message_errors,
+)
 from assessments.forms import (
     PRIZE_FIELDS,
     ConflictForm,
@@ -198,7 +204,7 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
 # --- Teams ---------------------------------------------------------------------------------
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(CycleLockAdminMixin, admin.TabularInline):
     model = TeamMember
     formset = LabelledInlineFormSet
     form = TeamMemberForm
@@ -209,20 +215,8 @@ class TeamMemberInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
 
-    def _editable(self, obj):
-        return obj is None or not obj.cycle.is_locked
 
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._editable(obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._editable(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._editable(obj)
-
-
-class TeamProposalInline(admin.TabularInline):
+class TeamProposalInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Proposal
     fk_name = "team"
     fields = ["kecamatan_name", "kelurahan_name", "rt_number", "kk_count", "size_category"]
@@ -233,15 +227,9 @@ class TeamProposalInline(admin.TabularInline):
     verbose_name = "usulan yang dinilai"
     verbose_name_plural = "usulan yang dinilai tim ini"
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(CycleLockAdminMixin, admin.ModelAdmin):
     form = TeamForm
     list_display = ["name", "cycle", "member_count", "proposal_count"]
     list_filter = ["cycle"]
@@ -267,12 +255,6 @@ class TeamAdmin(admin.ModelAdmin):
     @admin.display(description="usulan", ordering="n_proposals")
     def proposal_count(self, obj):
         return obj.n_proposals
-
-    def has_change_permission(self, request, obj=None):
-        # A team of a locked cycle is a record: it opens view-only, with no Save button
-        # that would report «berhasil diubah» for a change that cannot happen.
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or not obj.cycle.is_locked)
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
@@ -328,7 +310,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConflictOfInterest)
-class ConflictOfInterestAdmin(admin.ModelAdmin):
+class ConflictOfInterestAdmin(CycleLockAdminMixin, admin.ModelAdmin):
     form = ConflictForm
     list_display = ["proposal", "assessor", "reason", "declared"]
     list_filter = ["proposal__cycle"]
@@ -347,12 +329,11 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
             return ["proposal", "assessor", "reason", "declared"]
         return self.readonly_fields
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def locked_cycle(self, obj):
+        return obj.proposal.cycle
 
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or not obj.proposal.cycle.is_locked)
+    def has_change_permission(self, request, obj=None):
+        return False  # a declaration is withdrawn (deleted) and declared again, not edited
 
     def save_model(self, request, obj, form, change):
         conflict = proposals.declare_conflict(

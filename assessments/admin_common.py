@@ -1,6 +1,7 @@
-"""Admin pieces shared by the assessments admin modules, and the "Usulkan RT terpilih"
-action that rt_registry/admin.py adds to the RT changelist. Imports no admin module, so
-the registry admin can import it without a cycle."""
+"""Admin pieces shared by the assessments and awards admin modules (the read-only and
+cycle-lock permission mixins, read-only history), and the "Usulkan RT terpilih" action
+that rt_registry/admin.py adds to the RT changelist. Imports no admin module, so the
+registry admin can import it without a cycle."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,46 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from assessments import proposals as flow
 from assessments.forms import ChooseCycleForm
+
+
+class ReadOnlyAdminMixin:
+    """For records that only a workflow writes (decisions, sheets, awards on an RT's
+    page): the admin shows them and never adds, changes or deletes one. Fits a ModelAdmin
+    and an inline alike (an inline passes the parent object as `obj`)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CycleLockAdminMixin:
+    """Nothing of a locked cycle (final SK) changes: its rows open view-only, with no Save
+    or Delete that would report a change that cannot happen. `locked_cycle(obj)` names the
+    cycle; on an inline `obj` is the parent (a team, a meeting), so adding rows is refused
+    there too."""
+
+    def locked_cycle(self, obj):
+        return obj.cycle
+
+    def _cycle_locked(self, obj):
+        return obj is not None and self.locked_cycle(obj).is_locked
+
+    def has_add_permission(self, request, *obj):
+        # A ModelAdmin is asked without an object (nothing to lock yet), an inline with its
+        # parent: pass on what we were given.
+        allowed = super().has_add_permission(request, *obj)
+        return allowed and not (obj and self._cycle_locked(obj[0]))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._cycle_locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._cycle_locked(obj)
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from assessments.admin import ReadOnlyHistoryAdmin
-from assessments.admin_common import LabelledInlineFormSet
+from assessments.admin_common import CycleLockAdminMixin, LabelledInlineFormSet, ReadOnlyAdminMixin
 from assessments.models import Cycle, Decision, Meeting, MeetingAttendee
 from rt_registry.templatetags.bantar import format_waktu
 
@@ -41,28 +41,16 @@ class MeetingForm(forms.ModelForm):
         return cleaned
 
 
-class MeetingAttendeeInline(admin.TabularInline):
+class MeetingAttendeeInline(CycleLockAdminMixin, admin.TabularInline):
     model = MeetingAttendee
     formset = LabelledInlineFormSet
     fields = ["order", "name", "position", "rank", "nip"]
     extra = 3
     verbose_name_plural = "peserta rapat (urutan pada lembar tanda tangan)"
 
-    def _editable(self, obj):
-        return obj is None or not obj.cycle.is_locked
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._editable(obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._editable(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._editable(obj)
-
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyHistoryAdmin):
+class MeetingAdmin(CycleLockAdminMixin, ReadOnlyHistoryAdmin):
     form = MeetingForm
     inlines = [MeetingAttendeeInline]
     list_display = ["__str__", "held_on", "place", "number", "cycle_stage", "links"]
@@ -99,18 +87,9 @@ class MeetingAdmin(ReadOnlyHistoryAdmin):
             return ["cycle", *self.readonly_fields]  # a meeting belongs to one cycle for good
         return self.readonly_fields
 
-    def has_change_permission(self, request, obj=None):
-        # Once the SK is final the meeting is a record: view only.
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or not obj.cycle.is_locked)
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or not obj.cycle.is_locked)
-
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyHistoryAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     """Read-only: decisions are recorded through decisions.record_decisions (the
     Keputusan rapat page), which recomputes the rule; the history shows every change."""
 
@@ -145,12 +124,3 @@ class DecisionAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description="menyimpang dari aturan", boolean=True)
     def is_overruled(self, obj):
         return obj.is_overruled
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -265,7 +265,7 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         user = request.user
-        in_usulan = obj.cycle.stage == Cycle.Stage.USULAN and not obj.cycle.is_locked
+        in_usulan = obj.cycle.is_open_for(Cycle.Stage.USULAN)
         status = obj.status
         extra_context = {
             **(extra_context or {}),

@@ -10,13 +10,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from assessments import scoring
+from assessments.admin_common import ReadOnlyAdminMixin
 from assessments.models import Assessment, Score
 from assessments.scoring_forms import ReopenForm
 from rt_registry import roles
 from rt_registry.templatetags.bantar import format_waktu
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Score
     fields = ("indicator_code", "indicator_text", "value", "note")
     readonly_fields = fields
@@ -36,18 +37,9 @@ class ScoreInline(admin.TabularInline):
     def indicator_text(self, score):
         return score.indicator.text
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "proposal",
         "assessor_name",
@@ -144,15 +136,6 @@ class AssessmentAdmin(admin.ModelAdmin):
     @admin.display(description="indikator dinilai", ordering="scored_count")
     def scored(self, sheet):
         return sheet.scored_count
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

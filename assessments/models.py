@@ -324,6 +324,11 @@ class Cycle(models.Model):
                 code="cycle_locked",
             )
 
+    def is_open_for(self, stage):
+        """Whether the work of `stage` may happen now: the cycle is in that stage and not
+        locked by a final SK. What pages ask before offering a form; ensure_stage refuses."""
+        return self.stage == stage and not self.is_locked
+
     def ensure_stage(self, *stages, action):
         """Refuse `action` (an Indonesian phrase) unless the cycle is in one of `stages`."""
         self.ensure_editable()

@@ -25,6 +25,7 @@ from rt_registry import roles
 from rt_registry.spreadsheets import escape_formula
 
 PER_PAGE = 100
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def get_cycle_for_recap(request, cycle_id):
@@ -90,58 +91,71 @@ def recap_page(request, cycle_id):
 def recap_xlsx(request, cycle_id):
     cycle = get_cycle_for_recap(request, cycle_id)
     _, rows = filtered_recap(request, cycle)
+    response = HttpResponse(recap_workbook(cycle, rows), content_type=XLSX_TYPE)
+    filename = f"rekap-bantar-{cycle.year}-periode-{cycle.period}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+RECAP_HEADER_START = [
+    "No", "Kecamatan", "Kelurahan", "RT", "Ketua RT", "Jumlah KK", "Kategori",
+    "Lembar terkirim", "Lengkap", "Belum mengirim",
+]  # fmt: skip
+RECAP_HEADER_END = [
+    "Total (0-42)", "Persen (%)", "Hasil menurut aturan", "Beda pendapat (0 vs 2)",
+    "Keputusan rapat", "Alasan penyimpangan",
+]  # fmt: skip
+
+
+def recap_workbook(cycle, rows):
+    """The recap as an .xlsx (bytes): a title line, a bold header, one line per row as
+    the page shows it. Text typed by people is escaped so no cell runs as a formula."""
     indicators = rows[0].indicators if rows else []
+    codes = {i.pk: i.code for i in indicators}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Rekapitulasi")
     header = [
-        "No", "Kecamatan", "Kelurahan", "RT", "Ketua RT", "Jumlah KK", "Kategori",
-        "Lembar terkirim", "Lengkap", "Belum mengirim",
-        *[i.code for i in indicators],
+        *RECAP_HEADER_START,
+        *codes.values(),
         *[f"Subtotal {p.label}" for p in Pillar],
         *[f"% {p.label}" for p in Pillar],
-        "Total (0-42)", "Persen (%)", "Hasil menurut aturan", "Beda pendapat (0 vs 2)",
-        "Keputusan rapat", "Alasan penyimpangan",
-    ]  # fmt: skip
+        *RECAP_HEADER_END,
+    ]
     sheet.append([escape_formula(f"Rekapitulasi Penilaian Kampung BANTAR {cycle}")])
     bold = Font(bold=True)
     sheet.append([_bold_cell(sheet, h, bold) for h in header])
     for n, row in enumerate(rows, start=1):
-        p = row.proposal
-        decision = getattr(p, "decision", None)
-        pillars = row.pillars_display
-        codes = {i.pk: i.code for i in indicators}
-        sheet.append(
-            [
-                n,
-                escape_formula(p.kecamatan_name),
-                escape_formula(p.kelurahan_name),
-                f"{p.rt_number:02d}",
-                escape_formula(p.ketua_name),
-                p.kk_count,
-                p.get_size_category_display(),
-                row.sent_count,
-                "Ya" if row.is_complete else "Belum",
-                escape_formula(", ".join(row.missing)),
-                *[mean for _, mean, _ in row.cells],
-                *[x["subtotal"] for x in pillars],
-                *[x["pct"] for x in pillars],
-                row.total_display,
-                row.total_pct_display,
-                "Memenuhi kriteria" if row.passes else "Tidak memenuhi",
-                ", ".join(codes[i] for i in sorted(row.disagreements, key=list(codes).index)),
-                decision.get_outcome_display() if decision else "",
-                escape_formula(decision.overrule_reason) if decision else "",
-            ]
-        )
+        sheet.append(_recap_line(n, row, codes))
     out = BytesIO()
     workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"rekap-bantar-{cycle.year}-periode-{cycle.period}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return out.getvalue()
+
+
+def _recap_line(n, row, codes):
+    p = row.proposal
+    decision = getattr(p, "decision", None)
+    pillars = row.pillars_display
+    return [
+        n,
+        escape_formula(p.kecamatan_name),
+        escape_formula(p.kelurahan_name),
+        f"{p.rt_number:02d}",
+        escape_formula(p.ketua_name),
+        p.kk_count,
+        p.get_size_category_display(),
+        row.sent_count,
+        "Ya" if row.is_complete else "Belum",
+        escape_formula(", ".join(row.missing)),
+        *[mean for _, mean, _ in row.cells],
+        *[x["subtotal"] for x in pillars],
+        *[x["pct"] for x in pillars],
+        row.total_display,
+        row.total_pct_display,
+        "Memenuhi kriteria" if row.passes else "Tidak memenuhi",
+        ", ".join(codes[i] for i in sorted(row.disagreements, key=list(codes).index)),
+        decision.get_outcome_display() if decision else "",
+        escape_formula(decision.overrule_reason) if decision else "",
+    ]
 
 
 def _bold_cell(sheet, value, font):
@@ -153,63 +167,79 @@ def _bold_cell(sheet, value, font):
 @login_required
 def decision_page(request, cycle_id):
     """One page of proposals (filters as on the recap); saving writes that page's rows in
-    one transaction."""
+    one transaction. A POST that saves only redirects, so the recap is built only to show
+    the page (again, with what was typed, when saving was refused)."""
     cycle = get_cycle_for_decisions(request, cycle_id)
-    meeting = Meeting.objects.filter(cycle=cycle).first()
-    form, rows = filtered_recap(request, cycle)
-    page, query = paginate(request, rows)
     here = request.path + (f"?{request.GET.urlencode()}" if request.GET else "")
     submitted = {}
     if request.method == "POST":
-        try:
-            if "apply_rule_all" in request.POST:
-                changed, kept = decision_rules.apply_rule_to_all(cycle=cycle, by=request.user)
-                messages.success(
-                    request,
-                    f"{changed} keputusan dicatat sesuai aturan; "
-                    f"{kept} keputusan menyimpang yang sudah dicatat tidak diubah.",
-                )
-            else:
-                submitted = {
-                    pk: (
-                        request.POST.get(f"choice-{pk}", decision_rules.RULE),
-                        request.POST.get(f"reason-{pk}", ""),
-                    )
-                    for pk in request.POST.getlist("proposal")
-                }
-                changed = decision_rules.record_decisions(
-                    cycle=cycle, decisions=submitted, by=request.user
-                )
-                messages.success(request, f"Keputusan rapat disimpan ({changed} berubah).")
+        saved, submitted = save_decisions(request, cycle)
+        if saved:
             return redirect(here)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            messages.error(request, "Tidak ada keputusan yang disimpan. Perbaiki lalu simpan lagi.")
-    table = []
-    for row in page.object_list:
-        decision = getattr(row.proposal, "decision", None)
-        choice, reason = submitted.get(str(row.proposal.pk), (None, None))
-        if choice is None:
-            choice, reason = _current_choice(decision)
-        table.append({"row": row, "decision": decision, "choice": choice, "reason": reason})
+    form, rows = filtered_recap(request, cycle)
+    page, query = paginate(request, rows)
     return render(
         request,
         "assessments/decisions.html",
         {
             "cycle": cycle,
-            "meeting": meeting,
+            "meeting": Meeting.objects.filter(cycle=cycle).first(),
             "form": form,
-            "table": table,
+            "table": decision_table(page.object_list, submitted),
             "page_obj": page,
             "row_count": len(rows),
             "query": query,
             "here": here,
             "choices": decision_rules.CHOICES,
-            "editable": cycle.stage == Cycle.Stage.REKAPITULASI and not cycle.is_locked,
+            "editable": cycle.is_open_for(Cycle.Stage.REKAPITULASI),
             "undecided": sum(1 for r in rows if getattr(r.proposal, "decision", None) is None),
         },
     )
+
+
+def save_decisions(request, cycle):
+    """Record the POSTed decisions (or the rule for all) with a message. Returns (saved,
+    submitted): `submitted` is what was typed, shown again when saving was refused."""
+    submitted = {}
+    try:
+        if "apply_rule_all" in request.POST:
+            changed, kept = decision_rules.apply_rule_to_all(cycle=cycle, by=request.user)
+            messages.success(
+                request,
+                f"{changed} keputusan dicatat sesuai aturan; "
+                f"{kept} keputusan menyimpang yang sudah dicatat tidak diubah.",
+            )
+        else:
+            submitted = {
+                pk: (
+                    request.POST.get(f"choice-{pk}", decision_rules.RULE),
+                    request.POST.get(f"reason-{pk}", ""),
+                )
+                for pk in request.POST.getlist("proposal")
+            }
+            changed = decision_rules.record_decisions(
+                cycle=cycle, decisions=submitted, by=request.user
+            )
+            messages.success(request, f"Keputusan rapat disimpan ({changed} berubah).")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        messages.error(request, "Tidak ada keputusan yang disimpan. Perbaiki lalu simpan lagi.")
+        return False, submitted
+    return True, submitted
+
+
+def decision_table(rows, submitted):
+    """One line per recap row: its decision and the choice and reason to show (what was
+    just typed when saving was refused, else what is recorded)."""
+    table = []
+    for row in rows:
+        decision = getattr(row.proposal, "decision", None)
+        choice, reason = submitted.get(str(row.proposal.pk), (None, None))
+        if choice is None:
+            choice, reason = _current_choice(decision)
+        table.append({"row": row, "decision": decision, "choice": choice, "reason": reason})
+    return table
 
 
 def _current_choice(decision):

@@ -241,7 +241,7 @@ def scoring_sheet(request, proposal_id):
     cycle = proposal.cycle
     draft, sent = scoring.latest_sheets(proposal, request.user)
     sheet = draft or sent
-    stage_open = cycle.stage == Cycle.Stage.PENILAIAN and not cycle.is_locked
+    stage_open = cycle.is_open_for(Cycle.Stage.PENILAIAN)
     editable = stage_open and (draft is not None or sent is None)
     scores = {s.indicator_id: s for s in sheet.scores.all()} if sheet else {}
     photos = {}

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.admin_common import ReadOnlyAdminMixin
 from awards.forms import (
     AwardPaymentForm,
     DecreeCreateForm,
@@ -211,7 +212,7 @@ class AwardAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return payments_download(queryset, filename=f"pembayaran-bantar-{stamp}.xlsx")
 
 
-class RTAwardInline(admin.TabularInline):
+class RTAwardInline(ReadOnlyAdminMixin, admin.TabularInline):
     """An RT's awards across cycles, read-only on its page (they count toward Kencana)."""
 
     model = Award
@@ -230,15 +231,6 @@ class RTAwardInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("cycle")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def attach_rt_award_inline(site=admin.site):

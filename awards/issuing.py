@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from assessments.models import Assessment, Cycle, Decision, Indicator, Proposal, Score
+from assessments.recap import MAX_SCORE, reaches_pct
 from awards.identity import current_identity, ensure_official_identity, ensure_public_base_url
 from awards.legal_text import (
     CATEGORY_ORDER,
@@ -57,7 +58,7 @@ def ensure_decided(cycle):
 
 
 def max_total(cycle):
-    return 2 * cycle.indicator_set.indicators.count()
+    return MAX_SCORE * cycle.indicator_set.indicators.count()  # as RecapRow.max_total
 
 
 def previous_cycle_ids(cycle, count):
@@ -85,7 +86,7 @@ def kencana_rt_ids(cycle, decisions):
     high_scorers = {
         d.proposal.rt_id
         for d in decisions
-        if maximum and d.total * 100 / maximum >= cycle.kencana_min_total_pct
+        if maximum and reaches_pct(d.total, maximum, cycle.kencana_min_total_pct)
     }
     won_every_time = (
         Award.objects.filter(cycle_id__in=previous, rt_id__in=high_scorers)

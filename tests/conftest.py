@@ -98,4 +98,8 @@ def immediate_tasks(settings):
 # Property tests (hypothesis): short runs, no timing deadline (the machine is shared) and
 # no example database written into the work tree. A test may lower max_examples.
 hypothesis.settings.register_profile("bantar", max_examples=150, deadline=None, database=None)
-hypothesis.settings.load_profile("bantar")
+# make mutate: the same examples for every mutant, so a kill or a survival is repeatable.
+hypothesis.settings.register_profile(
+    "mutate", parent=hypothesis.settings.get_profile("bantar"), derandomize=True
+)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bantar"))

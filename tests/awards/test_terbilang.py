@@ -52,8 +52,10 @@ def test_terbilang_spells_sen_when_present():
 
 
 def test_terbilang_refuses_negative_amounts():
-    with pytest.raises(ValueError):
+    # The message reaches an officer through the form that typed the amount.
+    with pytest.raises(ValueError) as refused:
         terbilang(-1)
+    assert str(refused.value) == "Jumlah uang tidak boleh negatif."
 
 
 def test_rupiah_figures_use_dots_and_comma_sen():
