@@ -111,6 +111,29 @@ def test_touch_targets_are_at_least_44_px(sheet):
     assert logout.bounding_box()["height"] >= 44
 
 
+# Every control a finger can reach, by its box; a score's radio is hidden behind its label,
+# which is the target (checked above), and a form label is not a control of its own.
+SMALL_CONTROLS = """() => [...document.querySelectorAll(
+    'a, button, summary, select, textarea, input:not(.btn-check):not([type=hidden])')]
+  .filter(el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.hidden; })
+  .map(el => { const r = el.getBoundingClientRect();
+    return [el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 30) || el.id || el.type,
+            Math.round(r.width), Math.round(r.height)]; })
+  .filter(([, w, h]) => w < 44 || h < 44)"""
+
+
+def test_no_control_on_the_sheet_is_smaller_than_44_px(sheet):
+    # A photo kept on the device brings its "Hapus foto" button along.
+    sheet.set_input_files(
+        "#indikator-B1 [data-photo-input]",
+        {"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": factories.jpeg_bytes()},
+    )
+    sheet.wait_for_selector("#indikator-B1 [data-device-photos] button")
+
+    assert sheet.evaluate(SMALL_CONTROLS) == []
+
+
 def test_bottom_bar_is_short_on_a_phone(sheet):
     assert box(sheet, "#sheet-bar")["height"] <= 0.2 * PHONE["height"]
     assert sheet.locator("#save-draft").bounding_box()["y"] == pytest.approx(
@@ -182,3 +205,10 @@ def test_menu_button_opens_and_closes_the_menu_by_keyboard_and_says_so(sheet):
     expect(logout).to_be_hidden()
     expect(toggler).to_have_attribute("aria-expanded", "false")
     expect(toggler).to_be_focused()
+
+
+def test_no_control_on_the_list_is_smaller_than_44_px(sheet):
+    sheet.goto("/penilaian/")
+    sheet.wait_for_selector("#offline-panel[data-prepared=ya]")
+
+    assert sheet.evaluate(SMALL_CONTROLS) == []
