@@ -352,6 +352,26 @@
     notice.textContent = text || "";
   }
 
+  // The line above the list counts what each row now says, the device's own work included:
+  // a sheet waiting for signal is not "belum dinilai".
+  var SUMMARY = [
+    ["menunggu", " menunggu sinyal"], ["login", " menunggu login"],
+    ["perlu-tindakan", " perlu tindakan"], ["draf-perangkat", " draf di perangkat"],
+    ["draf", " draf"], ["dibuka", " dibuka ulang"], ["belum", " belum dinilai"]
+  ];
+
+  function showSummary() {
+    var summary = document.getElementById("progress-summary");
+    if (!summary) return;
+    var counts = {};
+    rows.forEach(function (row) { counts[row.dataset.state] = (counts[row.dataset.state] || 0) + 1; });
+    var parts = [(counts.terkirim || 0) + " dari " + rows.length + " RT terkirim"];
+    SUMMARY.forEach(function (item) {
+      if (counts[item[0]] || item[0] === "draf" || item[0] === "belum") parts.push((counts[item[0]] || 0) + item[1]);
+    });
+    summary.textContent = parts.join(" · ");
+  }
+
   function showStates() {
     return device.ready().then(function () {
       return Promise.all([device.all("outbox", config.user), device.all("copies", config.user)]);
@@ -381,6 +401,7 @@
         holder.appendChild(badge);
         row.querySelector("[data-device-note]").textContent = note || "";
       });
+      showSummary();
       var waiting = found[0].filter(function (r) { return r.state !== "konflik"; });
       sendButton.hidden = waiting.length === 0;
       loginBox.hidden = !found[0].some(function (r) { return r.state === "login"; });

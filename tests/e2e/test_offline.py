@@ -100,6 +100,10 @@ def test_sheet_never_opened_is_scored_offline_and_sent_when_the_signal_returns(
     offline_page.wait_for_selector(f"[data-rt='{target.pk}'][data-state=menunggu]")
     assert "Menunggu sinyal" in offline_page.text_content(f"[data-rt='{target.pk}']")
     assert offline_page.is_visible("#send-pending")
+    # The count above the list says so too, not "3 belum dinilai".
+    assert offline_page.text_content("#progress-summary") == (
+        "0 dari 3 RT terkirim · 1 menunggu sinyal · 0 draf · 2 belum dinilai"
+    )
 
     offline_page.reload()
     offline_page.wait_for_selector(f"[data-rt='{target.pk}'][data-state=menunggu]")
@@ -107,6 +111,9 @@ def test_sheet_never_opened_is_scored_offline_and_sent_when_the_signal_returns(
 
     browser_context.set_offline(False)
     offline_page.wait_for_selector(f"[data-rt='{target.pk}'][data-state=terkirim]")
+    assert offline_page.text_content("#progress-summary") == (
+        "1 dari 3 RT terkirim · 0 draf · 2 belum dinilai"
+    )
     sheet = Assessment.objects.get()
     assert (sheet.proposal_id, sheet.status) == (target.pk, Assessment.Status.SENT)
     assert sorted(set(sheet.scores.values_list("value", flat=True))) == [1]
