@@ -182,7 +182,11 @@ class ScopedImportExportMixin:
         if name is None:
             name = request.POST.get("import_file_name", "")
         if not name or name not in request.session.get(PENDING_IMPORTS_SESSION_KEY, []):
-            raise PermissionDenied("Berkas impor ini tidak berasal dari pratinjau Anda.")
+            raise PermissionDenied(
+                "Pratinjau impor ini tidak berlaku untuk Anda: sudah dikonfirmasi, atau bukan "
+                "dari sesi Anda. Tidak ada yang disimpan; unggah berkasnya lagi dari halaman "
+                "Impor bila perlu."
+            )
         return name
 
     def forget_pending_import(self, request, name):

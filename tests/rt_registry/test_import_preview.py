@@ -160,4 +160,6 @@ def test_confirm_cannot_be_replayed(client, kelurahan_officer):
     replay = confirm(client, response)
 
     assert replay.status_code == 403
+    assert "sudah dikonfirmasi" in page_text(replay)
+    assert "Tidak ada yang disimpan" in page_text(replay)
     assert RT.objects.count() == 0
