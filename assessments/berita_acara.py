@@ -127,10 +127,19 @@ def job_links(job):
     meeting = Meeting.objects.filter(pk=pk).first() if kind == "meeting" and pk.isdigit() else None
     if meeting is None:
         return []
-    return [
-        ("Kembali ke keputusan rapat", reverse("assessments:decisions", args=[meeting.cycle_id])),
-        (
+    from awards.models import Decree  # awards builds on assessments, not the reverse
+
+    cycle_id = meeting.cycle_id
+    if Decree.objects.filter(cycle_id=cycle_id).exists():
+        # A draft or final SK is there already: a second draft is not the next step.
+        decrees = reverse("admin:awards_decree_changelist") + f"?cycle__id__exact={cycle_id}"
+        decree = ("Lanjut: SK Wali Kota periode ini", decrees)
+    else:
+        decree = (
             "Lanjut: buat draf SK Wali Kota",
-            reverse("admin:awards_decree_add") + f"?cycle={meeting.cycle_id}",
-        ),
+            reverse("admin:awards_decree_add") + f"?cycle={cycle_id}",
+        )
+    return [
+        ("Kembali ke keputusan rapat", reverse("assessments:decisions", args=[cycle_id])),
+        decree,
     ]

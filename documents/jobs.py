@@ -135,7 +135,8 @@ def run_document_job(job_id, *, worker_id=""):
         job.save(update_fields=["status", "error", "finished_at"])
         return
     job.refresh_from_db(fields=["progress", "total"])
-    job.file.save(os.path.basename(filename), ContentFile(data), save=False)
+    job.filename = os.path.basename(filename)
+    job.file.save(job.filename, ContentFile(data), save=False)
     job.sha256 = sha256_hex(data)
     job.status = DocumentJob.Status.DONE
     job.progress = job.total = max(job.total, 1)

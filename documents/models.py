@@ -26,6 +26,9 @@ class DocumentJob(models.Model):
     progress = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="documents/%Y/", blank=True)
+    # The name the document is downloaded under; the stored file's own name may carry a
+    # suffix the storage adds when an earlier version of the document holds the plain one.
+    filename = models.CharField("nama berkas", max_length=200, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(

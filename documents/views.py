@@ -95,4 +95,5 @@ def document_download(request, job_id):
     job = get_job_for_user(request, job_id)
     if job.status != DocumentJob.Status.DONE or not job.file:
         raise Http404("Dokumen belum selesai dibuat.")
-    return stored_file_download(request, job.file, filename=os.path.basename(job.file.name))
+    name = job.filename or os.path.basename(job.file.name)
+    return stored_file_download(request, job.file, filename=name)

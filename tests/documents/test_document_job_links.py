@@ -30,6 +30,19 @@ def test_berita_acara_page_leads_back_to_decisions_and_on_to_the_draft_sk(client
     assert f'href="/admin/awards/decree/add/?cycle={cycle.pk}"' in links
 
 
+def test_berita_acara_made_again_after_the_sk_leads_to_that_sk_not_a_second_draft(
+    client, admin_dpmppa
+):
+    cycle = factories.make_cycle(stage="REKAPITULASI")
+    meeting = Meeting.objects.create(cycle=cycle, held_on="2026-08-10", place="Aula")
+    factories.make_decree(cycle=cycle, status="DRAFT")
+
+    links = job_page(client, admin_dpmppa, kind="berita_acara", subject=f"meeting:{meeting.pk}")
+
+    assert f'href="/admin/awards/decree/?cycle__id__exact={cycle.pk}"' in links
+    assert "/admin/awards/decree/add/" not in links
+
+
 def test_draft_preview_page_leads_back_to_the_sk_and_on_to_finalising(client, admin_dpmppa):
     cycle = factories.make_cycle(stage="REKAPITULASI")
     decree = factories.make_decree(cycle=cycle, status="DRAFT")

@@ -280,3 +280,18 @@ def test_print_css_pages_a4_f4_and_landscape_annex():
     assert [size_mm(p) for p in a4.pages] == [(210, 297), (297, 210)]
     assert [size_mm(p) for p in f4.pages] == [(215, 330), (330, 215)]
     assert "Halaman 1 dari 2" in a4.pages[0].extract_text()
+
+
+def test_a_document_made_again_downloads_under_its_plain_name(
+    client, test_renderers, immediate_tasks, admin_dpmppa, django_capture_on_commit_callbacks
+):
+    start("uji", admin_dpmppa, django_capture_on_commit_callbacks)
+    again = start("uji", admin_dpmppa, django_capture_on_commit_callbacks)
+    client.force_login(admin_dpmppa)
+
+    download = client.get(reverse("documents:download", args=[again.pk]))
+
+    # The storage keeps both files (the second under a suffixed name); the clerk's download
+    # is named as the document, not as the storage's second copy.
+    assert again.file.name != "documents/uji.pdf"
+    assert 'filename="uji.pdf"' in download["Content-Disposition"]
