@@ -154,3 +154,12 @@ def test_payment_list_keeps_rt_prize_and_status_in_view(
         ],
         must_scroll=True,
     )
+    # The total under the title is not covered by the buttons beside it.
+    total = page.locator("#content h2", has_text="Jumlah uang pembinaan").bounding_box()
+    tools = page.locator(".object-tools").bounding_box()
+    apart = (
+        tools["y"] >= total["y"] + total["height"]
+        or tools["y"] + tools["height"] <= total["y"]
+        or tools["x"] >= total["x"] + total["width"]
+    )
+    assert apart, (total, tools)
