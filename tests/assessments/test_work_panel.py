@@ -133,3 +133,12 @@ def test_work_panel_is_quiet_while_the_worker_beats(client, admin_dpmppa):
 
     assert "Tugas Anda" in html
     assert "tidak berjalan" not in html
+
+
+def test_admin_greets_the_officer_by_the_whole_name(client, kecamatan_officer):
+    kecamatan_officer.first_name, kecamatan_officer.last_name = "Petugas", "Kecamatan Telanaipura"
+    kecamatan_officer.save()
+
+    html = _index(client, kecamatan_officer)
+
+    assert "Selamat datang, <strong>Petugas Kecamatan Telanaipura</strong>." in html
