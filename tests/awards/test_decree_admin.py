@@ -172,7 +172,7 @@ def test_admin_starts_a_revoking_decree_from_a_final_one(client, draft, admin_dp
     revoking.number, revoking.decided_on = "10 TAHUN 2026", datetime.date(2026, 11, 9)
     revoking.save()
     finalise_page = client.get(reverse("admin:awards_decree_finalise", args=[revoking.pk]))
-    assert "mencabut</strong> SK 9 TAHUN 2026" in finalise_page.content.decode()
+    assert "mencabut</strong> SK Nomor 9 Tahun 2026" in finalise_page.content.decode()
 
 
 def test_preview_starts_a_job_and_leads_to_the_progress_page(

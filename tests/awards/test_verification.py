@@ -163,7 +163,7 @@ def test_decree_page_shows_number_date_count_total_and_sha(client, cycle, award)
     assert response.status_code == 200
     html = response.content.decode()
     assert "SK terdaftar dan berlaku" in html
-    assert 'id="decree-number">188 TAHUN 2024<' in html  # not "Nomor Nomor 188 …"
+    assert 'id="decree-number">188 Tahun 2024<' in html  # not "Nomor Nomor 188 …"
     assert "Nomor Nomor" not in html
     assert "19 Agustus 2024" in html
     assert "Penetapan Rukun Tetangga Pemenang" in html
@@ -340,7 +340,7 @@ def test_decree_without_amendment_carries_no_amendment_notice(client, cycle, awa
     html = response.content.decode()
     assert response.status_code == 200
     assert "SK terdaftar dan berlaku" in html
-    assert 'id="decree-number">188 TAHUN 2024<' in html
+    assert 'id="decree-number">188 Tahun 2024<' in html
     assert "SK ini telah diubah" not in html
 
 
