@@ -108,6 +108,25 @@ def make_team(*, cycle, name="Tim 1", members=()):
     return team
 
 
+def send_sheet(*, proposal, assessor, value=2, visit_date=None):
+    """A sheet sent through the scoring rules (assessments.scoring.send_sheet), as the
+    tablet's send would: every indicator of the cycle's set scored `value`."""
+    import datetime
+    import uuid
+
+    from assessments import scoring
+    from assessments.models import Indicator
+
+    indicators = Indicator.objects.filter(indicator_set_id=proposal.cycle.indicator_set_id)
+    return scoring.send_sheet(
+        proposal=proposal,
+        assessor=assessor,
+        client_token=uuid.uuid4(),
+        values={i.pk: value for i in indicators},
+        visit_date=visit_date or datetime.date.today(),
+    )
+
+
 def make_sheet(*, proposal, assessor, values=2, status="SENT", version=1, notes=None):
     """An assessment sheet written directly (no assignment or stage checks). `values`: one
     value for every indicator of the cycle's set, or {code: value} for some of them.

@@ -2,14 +2,13 @@
 of pages one assessor keeps on the tablet, and the sheet's "RT berikutnya"."""
 
 import datetime
-import uuid
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from assessments import offline, scoring
-from assessments.models import ConflictOfInterest, Indicator
+from assessments import offline
+from assessments.models import ConflictOfInterest
 from rt_registry import roles
 from tests import factories
 
@@ -34,13 +33,8 @@ def propose(*, cycle, team, kelurahan, number):
 
 
 def send(proposal, assessor):
-    values = {i.pk: 2 for i in Indicator.objects.filter(indicator_set=proposal.cycle.indicator_set)}
-    return scoring.send_sheet(
-        proposal=proposal,
-        assessor=assessor,
-        client_token=uuid.uuid4(),
-        values=values,
-        visit_date=datetime.date(2026, 11, 2),
+    return factories.send_sheet(
+        proposal=proposal, assessor=assessor, visit_date=datetime.date(2026, 11, 2)
     )
 
 

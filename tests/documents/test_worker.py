@@ -190,20 +190,20 @@ def test_heartbeat_thread_beats_while_a_task_runs(admin_dpmppa, monkeypatch):
     assert set(beats) == {"w-long"}
 
 
-@worker_db
-def test_job_left_running_by_a_dead_worker_is_failed_on_start(
-    renderers,
-    db_tasks,
-    admin_dpmppa,
-):
-    make_heartbeat(worker_id="dead", ago=datetime.timedelta(minutes=5))
-    job = make_running_job(
-        user=admin_dpmppa, worker_id="dead", started_ago=datetime.timedelta(minutes=5)
-    )
-
+def job_of_a_worker_last_seen(ago, *, user):
+    """A job running for 5 minutes on a worker whose last beat was `ago`, after another
+    worker starts."""
+    make_heartbeat(worker_id="other", ago=ago)
+    job = make_running_job(user=user, worker_id="other", started_ago=datetime.timedelta(minutes=5))
     run_worker()
-
     job.refresh_from_db()
+    return job
+
+
+@worker_db
+def test_job_left_running_by_a_dead_worker_is_failed_on_start(renderers, db_tasks, admin_dpmppa):
+    job = job_of_a_worker_last_seen(datetime.timedelta(minutes=5), user=admin_dpmppa)
+
     assert job.status == DocumentJob.Status.FAILED
     assert job.error == jobs.ABANDONED_MESSAGE
     assert "Buat ulang" in job.error
@@ -212,19 +212,9 @@ def test_job_left_running_by_a_dead_worker_is_failed_on_start(
 
 
 @worker_db
-def test_job_of_a_live_worker_is_left_running(
-    renderers,
-    db_tasks,
-    admin_dpmppa,
-):
-    make_heartbeat(worker_id="busy", ago=datetime.timedelta(seconds=3))
-    job = make_running_job(
-        user=admin_dpmppa, worker_id="busy", started_ago=datetime.timedelta(minutes=5)
-    )
+def test_job_of_a_live_worker_is_left_running(renderers, db_tasks, admin_dpmppa):
+    job = job_of_a_worker_last_seen(datetime.timedelta(seconds=3), user=admin_dpmppa)
 
-    run_worker()
-
-    job.refresh_from_db()
     assert job.status == DocumentJob.Status.RUNNING
     assert job.error == ""
 

@@ -4,14 +4,12 @@ freshness window still opens from the device, is checked against the server, and
 made there (the sheet reopened, the RT taken off the assessor's list) is offered with
 "Muat ulang", which keeps the answers typed on the device."""
 
-import datetime
-import uuid
-
 import pytest
 from django.core.signals import request_started
 
 from assessments import offline, scoring
-from assessments.models import Assessment, Indicator
+from assessments.models import Assessment
+from tests import factories
 from tests.e2e.test_offline import prepare_tablet
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -40,17 +38,6 @@ def settle(page):
     page.wait_for_timeout(1500)
 
 
-def send_as_office(proposal, assessor):
-    values = {i.pk: 1 for i in Indicator.objects.filter(indicator_set=proposal.cycle.indicator_set)}
-    return scoring.send_sheet(
-        proposal=proposal,
-        assessor=assessor,
-        client_token=uuid.uuid4(),
-        values=values,
-        visit_date=datetime.date.today(),
-    )
-
-
 def test_kept_sheet_and_list_open_online_with_no_request_at_all(page, proposals, server_requests):
     prepare_tablet(page)
     settle(page)
@@ -74,7 +61,7 @@ def test_a_sheet_reopened_on_the_server_is_offered_and_reloading_keeps_the_answe
 ):
     monkeypatch.setattr(offline, "FRESH_SECONDS", 0)  # every kept page is checked
     target = proposals[0]
-    sent = send_as_office(target, assessor)
+    sent = factories.send_sheet(proposal=target, assessor=assessor, value=1)
     prepare_tablet(page)
     page.goto(sheet_url(target))
     page.wait_for_selector("#sheet-sent")
