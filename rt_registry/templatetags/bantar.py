@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django import template
@@ -31,9 +32,12 @@ def format_rupiah(amount, *, prefix="Rp "):
 
 
 def format_tanggal(value):
-    """29 November 2026."""
+    """29 November 2026. A stored moment is dated in Jakarta time (05.59 WIB on 2 December
+    is 22.59 UTC on 1 December)."""
     if not value:
         return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return f"{value.day} {BULAN[value.month - 1]} {value.year}"
 
 

@@ -32,6 +32,10 @@ def test_rupiah(amount, shown):
         (datetime.date(2026, 11, 29), "29 November 2026"),
         (datetime.date(2026, 3, 5), "5 Maret 2026"),
         (datetime.date(2027, 1, 1), "1 Januari 2027"),
+        # A stored moment is dated where Jambi is: 22.59 UTC on 1 December is 05.59 WIB on
+        # 2 December; 16.59 UTC is still 1 December (23.59 WIB).
+        (datetime.datetime(2026, 12, 1, 22, 59, tzinfo=datetime.UTC), "2 Desember 2026"),
+        (datetime.datetime(2026, 12, 1, 16, 59, tzinfo=datetime.UTC), "1 Desember 2026"),
         (None, ""),
     ],
 )
