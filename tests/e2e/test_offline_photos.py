@@ -196,6 +196,9 @@ def test_reopened_sheet_can_lose_a_server_photo_and_gain_a_new_one_before_it_is_
     page.wait_for_timeout(300)
     page.reload()
     page.wait_for_selector(f"{item} [data-removed-note]:visible")
+    # Only that photo says so: the one kept beside it does not.
+    kept_item = f"[data-server-photo='{draft.photos.get(sha256=right.sha256).pk}']"
+    assert page.locator(f"{kept_item} [data-removed-note]").is_hidden()
     assert draft.photos.count() == 2  # nothing removed before "Kirim"
     take_photo(page, first.code, "ganti.jpg", (0, 200, 0), expect=1)
 
