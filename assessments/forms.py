@@ -37,6 +37,23 @@ class WholeRupiahInput(forms.NumberInput):
             return str(value)  # bad input is shown back as typed
 
 
+class PercentInput(forms.NumberInput):
+    """A percentage as typed: 70 or 72.5, never the stored 70.00."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"step": "any", "min": 0, "max": 100, **(attrs or {})})
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            number = Decimal(value)
+        except (InvalidOperation, ValueError):
+            return str(value)  # bad input is shown back as typed
+        whole = number.to_integral_value()
+        return str(int(whole)) if number == whole else format(number, "f").rstrip("0")
+
+
 class CycleForm(forms.ModelForm):
     """Settings of a cycle. The stage is not here: it moves only via cycles.advance_stage."""
 
@@ -56,7 +73,10 @@ class CycleForm(forms.ModelForm):
             "assessment_opens",
             "assessment_closes",
         ]
-        widgets = {name: WholeRupiahInput() for name in PRIZE_FIELDS}
+        widgets = {
+            **{name: WholeRupiahInput() for name in PRIZE_FIELDS},
+            **{name: PercentInput() for name in PERCENT_FIELDS},
+        }
         help_texts = dict.fromkeys(PRIZE_FIELDS, "Dalam rupiah, tanpa titik: 7500000.")
 
     def __init__(self, *args, **kwargs):

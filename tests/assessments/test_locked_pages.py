@@ -69,6 +69,19 @@ def test_cycle_form_shows_prizes_as_plain_whole_numbers(client, admin_dpmppa):
 
     assert 'name="prize_kecil" value="5000000"' in page
     assert "5000000.00" not in page and "5000000,00" not in page
+    assert 'name="pass_min_total_pct" value="70"' in page
+    assert 'value="70.00"' not in page
+
+
+def test_percent_box_shows_the_number_as_typed():
+    from decimal import Decimal
+
+    from assessments.forms import PercentInput
+
+    assert PercentInput().format_value(Decimal("70.00")) == "70"
+    assert PercentInput().format_value(Decimal("72.50")) == "72.5"
+    assert PercentInput().format_value(Decimal("0.25")) == "0.25"
+    assert PercentInput().format_value("tujuh puluh") == "tujuh puluh"
 
 
 def test_whole_rupiah_box_shows_bad_input_back_as_typed():
