@@ -525,7 +525,7 @@ def finalise_decree(decree, *, by):
                 cycle.stage = Cycle.Stage.DITETAPKAN
             # The worker has no request: name who locked the cycle in its history.
             cycle._history_user = by
-            cycle._change_reason = f"Dikunci: SK {decree.number} final"
+            cycle._change_reason = f"Dikunci: SK Nomor {decree.number_in_text()} final"
             cycle.save()
     return decree
 

@@ -115,7 +115,7 @@ def test_history_names_who_locked_the_cycle_by_finalising_the_decree(
         client, admin_dpmppa, reverse("admin:assessments_cycle_history", args=[cycle.pk])
     )
 
-    lock_row = table[: table.index("Dikunci: SK 12 TAHUN 2026 final")]
+    lock_row = table[: table.index("Dikunci: SK Nomor 12 Tahun 2026 final")]
     lock_row = lock_row[lock_row.rindex("<tr>") :]
     assert "admin.uji" in lock_row
     assert "sistem" not in lock_row

@@ -151,7 +151,7 @@ def test_office_walks_a_cycle_from_proposals_to_payments_by_links_alone(
     page.wait_for_url(f"**/admin/assessments/cycle/{cycle.pk}/history/")
     shot(page, "cycle-history")
     history = page.inner_text("#change-history")
-    assert "Dikunci: SK 512 TAHUN 2026 final" in history and "admin.uji" in history
+    assert "Dikunci: SK Nomor 512 Tahun 2026 final" in history and "admin.uji" in history
     assert "WIB" in history
 
     # The kelurahan officer finds their kelurahan's payments on their own work panel.
