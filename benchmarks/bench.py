@@ -683,11 +683,11 @@ def main():
         table.append(("tablet sheet, first load (bytes sent)", f"{p:.1f} KB", f"HTML {f:.1f} KB",
                       p / f, "≤ 60 KB", p <= 60, "", ""))  # fmt: skip
 
-    cached = sheet_cached_load()
-    at_server = sum(row[3] for row in cached["rows"] if row[0].startswith("cached load online"))
-    table.append(("tablet sheet, cached load online (Playwright: requests reaching the server)",
-                  f"{at_server} requests", "0 requests", 1.0, "0 requests",
-                  cached["cached_zero"], "", ""))  # fmt: skip
+        cached = sheet_cached_load()
+        at_server = sum(r[3] for r in cached["rows"] if r[0].startswith("cached load online"))
+        table.append(("tablet sheet, cached load online (Playwright: requests reaching the server)",
+                      f"{at_server} requests", "0 requests", 1.0, "0 requests",
+                      cached["cached_zero"], "", ""))  # fmt: skip
 
     print()
     print(
