@@ -219,8 +219,12 @@ def test_header_with_too_many_columns_is_refused(settings):
     settings.IMPORT_MAX_COLUMNS = 6
 
     assert read_csv(csv_bytes([A_ROW])).header == HEADERS
-    with pytest.raises(SpreadsheetRefused, match="Baris 1 memuat lebih dari 6 kolom"):
+    with pytest.raises(SpreadsheetRefused) as refused:
         read_csv(csv_bytes([A_ROW], headers=[*HEADERS, "catatan"]))
+    # The whole message: what is wrong and what to do about it.
+    assert refused.value.messages == [
+        "Baris 1 memuat lebih dari 6 kolom; hapus kolom yang tidak dipakai, lalu unggah lagi."
+    ]
 
 
 def test_data_row_with_too_many_columns_is_refused_with_its_row(settings):

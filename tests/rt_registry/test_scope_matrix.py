@@ -7,6 +7,8 @@ are "inside"."""
 import html
 
 import pytest
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -457,3 +459,15 @@ def test_import_page_is_closed_to_those_who_may_not_import(client, request, pers
 
     assert client.get(reverse("admin:rt_registry_rt_import")).status_code == 403
     assert client.post(reverse("admin:rt_registry_rt_process_import"), {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_save_that_ends_outside_the_scope_is_refused_with_its_reason(
+    rf, kelurahan_officer, rt_out_of_scope
+):
+    # The last line of defence behind the form's choices: the 403 page shows this reason.
+    request = rf.post("/")
+    request.user = kelurahan_officer
+    with pytest.raises(PermissionDenied) as refused:
+        admin.site._registry[RT].save_model(request, rt_out_of_scope, form=None, change=True)
+    assert str(refused.value) == "Data di luar wilayah Anda tidak dapat disimpan."
