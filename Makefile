@@ -83,29 +83,18 @@ MUTATE_FUNCTIONS ?= \
 	'rt_registry.models.x*ScopedQuerySet*visible_to__mutmut_*' \
 	'rt_registry.admin_scope.x_scoped__mutmut_*' \
 	'rt_registry.admin_scope.x_scoped_queryset__mutmut_*' \
-	'rt_registry.admin_scope.x*ScopedAdminMixin*get_queryset__mutmut_*' \
 	'rt_registry.admin_scope.x*ScopedAdminMixin*formfield_for_foreignkey__mutmut_*' \
 	'rt_registry.admin_scope.x*ScopedAdminMixin*in_scope__mutmut_*' \
 	'rt_registry.admin_scope.x*ScopedAdminMixin*has_*_permission__mutmut_*' \
 	'rt_registry.admin_scope.x*ScopedAdminMixin*save_model__mutmut_*' \
 	'rt_registry.admin_scope.x*ScopedAdminMixin*delete_queryset__mutmut_*' \
 	'rt_registry.admin_scope.x*ScopedRelatedFilter*choice_queryset__mutmut_*' \
-	'rt_registry.admin_scope.x*ScopedImportExportMixin*get_valid_export_item_pks__mutmut_*' \
-	'rt_registry.admin_scope.x*ScopedImportExportMixin*pending_import_name__mutmut_*' \
 	'assessments.models.x*Cycle*ensure_editable__mutmut_*' \
 	'assessments.models.x*Cycle*is_open_for__mutmut_*' \
 	'awards.models.x*Award*ensure_lock_allows_save__mutmut_*' \
-	'awards.models.x*Award*save__mutmut_*' \
-	'awards.models.x*Award*delete__mutmut_*' \
 	'awards.models.x*Decree*ensure_final_unchanged__mutmut_*' \
-	'awards.models.x*Decree*save__mutmut_*' \
-	'awards.models.x__db_value__mutmut_*' \
-	'awards.issuing.x_ensure_ready_to_finalise__mutmut_*' \
-	'awards.issuing.x_finalise_decree__mutmut_*' \
 	'assessments.scoring.x__validate_sheet__mutmut_*' \
-	'assessments.scoring.x_ensure_can_score__mutmut_*' \
 	'rt_registry.resources.x_whole_number__mutmut_*' \
-	'rt_registry.resources.x*RTResource*_clean_row__mutmut_*' \
 	'rt_registry.spreadsheets.x_check_upload__mutmut_*' \
 	'rt_registry.spreadsheets.x_too_many_columns__mutmut_*'
 .PHONY: mutate

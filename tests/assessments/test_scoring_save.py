@@ -324,13 +324,13 @@ def test_refusal_names_the_unknown_indicator_and_the_indicator_with_a_bad_score(
     proposal, cycle, assessor
 ):
     b5 = indicators_of(cycle)[4]
-    values = {**some_values(cycle, 3), b5.pk: 3, 987654: 5}
+    values = {**some_values(cycle, 3), b5.pk: 3, 987654: 5, 987655: 1}
     with pytest.raises(scoring.ValidationError) as error:
         scoring.save_sheet(
             proposal=proposal, assessor=assessor, client_token=uuid.uuid4(), values=values
         )
     assert sorted(error.value.messages) == [
-        "Indikator tidak dikenal untuk periode ini: 987654.",
+        "Indikator tidak dikenal untuk periode ini: 987654, 987655.",
         "Nilai 987654 harus 0, 1 atau 2 (2 baik, 1 sedang, 0 kurang).",
         f"Nilai {b5.code} harus 0, 1 atau 2 (2 baik, 1 sedang, 0 kurang).",
     ]

@@ -189,6 +189,18 @@ def test_file_above_the_upload_cap_is_refused_on_the_form(client, kelurahan_offi
 
 
 @pytest.mark.django_db
+def test_file_of_exactly_the_upload_cap_is_read(client, kelurahan_officer, settings):
+    content = csv_bytes(buluran_kenali_rows(3))
+    settings.IMPORT_MAX_UPLOAD_BYTES = len(content)
+    client.force_login(kelurahan_officer)
+
+    response = preview(client, content)
+
+    assert response.status_code == 200
+    assert "confirm_form" in response.context
+
+
+@pytest.mark.django_db
 def test_csv_just_over_the_row_cap_is_refused(client, kelurahan_officer):
     client.force_login(kelurahan_officer)
     rows = [("Telanaipura", "Buluran Kenali", n % 999 + 1, "", "", 60) for n in range(5001)]
