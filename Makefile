@@ -69,7 +69,8 @@ bench: $(STAMP)
 # on copies of one SQLite test database migrated here first (BANTAR_MUTATE_DB_TEMPLATE,
 # tests/conftest.py), so a mutant costs its tests, not a migration.
 # MUTATE_FUNCTIONS: the rule functions mutated (mutmut's names, `module.x*Class*method`);
-# the rest of those files is generated but not run, so a run stays within a few minutes.
+# the rest of those files is generated but not run, so a run stays bounded (docs/mutants.md
+# "Latest run": 29 min on the loaded shared machine, the lock's tests the largest part).
 MUTMUT ?= $(VENV)/bin/mutmut
 MUTATE_DB := $(CURDIR)/mutants/test-db.sqlite3
 MUTATE_FUNCTIONS ?= \
