@@ -2,6 +2,9 @@
 and Telanaipura; Kecamatan Kota Baru is outside every scoped persona's reach."""
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import hypothesis
 import pytest
@@ -34,6 +37,35 @@ def _placeholder_emblems_allowed(settings):
     # Finalising with the drawn emblems is refused outside DEBUG (awards/identity.py);
     # tests/awards/test_identity.py switches the refusal back on to test it.
     settings.BANTAR_REQUIRE_OFFICIAL_EMBLEMS = False
+
+
+# make mutate runs the database tests once per mutant, each run a pytest session of its
+# own: migrating a fresh test database every time (15 s and more) would cost more than the
+# tests. The Makefile migrates one SQLite file first; each session works on a copy of it.
+MUTATE_DB_TEMPLATE = os.environ.get("BANTAR_MUTATE_DB_TEMPLATE")
+
+if MUTATE_DB_TEMPLATE:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker):
+        from django.db import connections
+
+        copy = Path(tempfile.gettempdir()) / f"bantar-mutate-{os.getpid()}.sqlite3"
+        shutil.copyfile(MUTATE_DB_TEMPLATE, copy)
+        with django_db_blocker.unblock():
+            connections.close_all()
+            connections["default"].settings_dict["NAME"] = str(copy)
+        yield
+        with django_db_blocker.unblock():
+            connections.close_all()
+        copy.unlink(missing_ok=True)
+
+    @pytest.fixture(autouse=True)
+    def _fast_password_hashing(settings):
+        # Test users' passwords are hashed once per test: the real hasher's cost, paid
+        # again for every mutant, is the largest part of a run. No test under make
+        # mutate checks the hasher.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -4,12 +4,13 @@ fraction (72,5 %) and near 100 %. A row is given its pillar sums over the sent s
 build_recap reads them. Kencana compares a stored total the same way (reaches_pct)."""
 
 from decimal import Decimal
+from fractions import Fraction
 from types import SimpleNamespace
 
 import pytest
 
 from assessments.models import Pillar
-from assessments.recap import RecapRow, reaches_pct
+from assessments.recap import RecapRow, reaches_pct, to_decimal
 
 
 def row(*, counts, sums, sheets=1, total_pct="0", pillar_pct="0"):
@@ -90,3 +91,11 @@ def test_a_pillar_without_any_score_counts_as_zero():
     r = row(counts=(1, 1, 1), sums=(2, 2, 2), pillar_pct="1")
     del r.numerators[Pillar.PINTAR]
     assert r.passes is False
+
+
+def test_shown_values_are_rounded_half_up_from_the_exact_fraction():
+    # 1 point over 8 sheets is a mean of 0,125: shown as 0,13 (half up, not half to even).
+    r = row(counts=(1, 1, 1), sums=(1, 0, 0), sheets=8)
+    assert r.total_display == Decimal("0.13")
+    assert to_decimal(Fraction(1, 3)) == Decimal("0.33")
+    assert to_decimal(Fraction(2, 3)) == Decimal("0.67")

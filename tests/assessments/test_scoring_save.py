@@ -320,6 +320,75 @@ def test_unknown_indicator_is_refused(assessor_client, proposal, cycle, existing
     assert snapshot() == before
 
 
+def test_refusal_names_the_unknown_indicator_and_the_indicator_with_a_bad_score(
+    proposal, cycle, assessor
+):
+    b5 = indicators_of(cycle)[4]
+    values = {**some_values(cycle, 3), b5.pk: 3, 987654: 5, 987655: 1}
+    with pytest.raises(scoring.ValidationError) as error:
+        scoring.save_sheet(
+            proposal=proposal, assessor=assessor, client_token=uuid.uuid4(), values=values
+        )
+    assert sorted(error.value.messages) == [
+        "Indikator tidak dikenal untuk periode ini: 987654, 987655.",
+        "Nilai 987654 harus 0, 1 atau 2 (2 baik, 1 sedang, 0 kurang).",
+        f"Nilai {b5.code} harus 0, 1 atau 2 (2 baik, 1 sedang, 0 kurang).",
+    ]
+    assert Assessment.objects.count() == 0
+
+
+def test_domain_names_every_problem_of_a_sheet_at_once(proposal, cycle, assessor):
+    # The same checks guard every path into the sheet, not only the tablet's JSON.
+    first, second, *rest = indicators_of(cycle)
+    with pytest.raises(scoring.ValidationError) as error:
+        scoring.send_sheet(
+            proposal=proposal,
+            assessor=assessor,
+            client_token=uuid.uuid4(),
+            values={first.pk: 2},
+            notes={first.pk: "x" * (scoring.MAX_NOTE_LENGTH + 1), second.pk: "Tidak dinilai"},
+            visit_date=timezone.localdate() + datetime.timedelta(days=1),
+            general_note="y" * (scoring.MAX_GENERAL_NOTE_LENGTH + 1),
+        )
+    assert sorted(error.value.messages) == sorted(
+        [
+            "Catatan indikator terlalu panjang (maksimal 2000 karakter).",
+            f"Catatan {second.code} perlu nilainya; beri nilai dulu atau hapus catatannya.",
+            "Catatan umum terlalu panjang (maksimal 5000 karakter).",
+            "Tanggal kunjungan tidak boleh setelah hari ini.",
+            f"Semua 21 indikator harus dinilai sebelum dikirim. "
+            f"Belum dinilai: {', '.join(i.code for i in [second, *rest])}.",
+        ]
+    )
+    assert Assessment.objects.count() == 0
+
+
+def test_domain_sends_a_sheet_at_every_limit(proposal, cycle, assessor):
+    indicators = indicators_of(cycle)
+    scoring.send_sheet(
+        proposal=proposal,
+        assessor=assessor,
+        client_token=uuid.uuid4(),
+        values={i.pk: 2 for i in indicators},
+        notes={indicators[0].pk: "x" * scoring.MAX_NOTE_LENGTH},
+        visit_date=timezone.localdate(),
+        general_note="y" * scoring.MAX_GENERAL_NOTE_LENGTH,
+    )
+    assert Assessment.objects.get().status == Assessment.Status.SENT
+
+
+def test_domain_refuses_to_send_without_a_visit_date(proposal, cycle, assessor):
+    with pytest.raises(scoring.ValidationError) as error:
+        scoring.send_sheet(
+            proposal=proposal,
+            assessor=assessor,
+            client_token=uuid.uuid4(),
+            values={i.pk: 2 for i in indicators_of(cycle)},
+        )
+    assert error.value.messages == ["Isi tanggal kunjungan sebelum mengirim."]
+    assert Assessment.objects.count() == 0
+
+
 def test_indicator_of_another_indicator_set_is_refused(assessor_client, proposal, cycle):
     other_set = IndicatorSet.objects.create(name="Set uji lain")
     foreign = Indicator.objects.create(

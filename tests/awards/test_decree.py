@@ -136,8 +136,13 @@ def test_a_final_decree_cannot_be_finalised_again(draft, admin_dpmppa):
 def test_a_final_decree_cannot_be_edited_or_deleted_by_code(admin_dpmppa, cycle):
     decree = factories.make_decree(cycle=cycle, status="FINAL")
     decree.tentang = "Diubah diam-diam"
-    with pytest.raises(DecreeFinal, match="tidak dapat diubah"):
+    with pytest.raises(DecreeFinal) as refused:
         decree.save()
+    # What the officer reads: why, and what to do instead.
+    assert refused.value.messages == [
+        f"SK {decree.number} sudah final dan tidak dapat diubah. "
+        "Kesalahan diperbaiki dengan SK baru yang mengubah atau mencabutnya."
+    ]
     decree.refresh_from_db()
     with pytest.raises(DecreeFinal):
         decree.delete()

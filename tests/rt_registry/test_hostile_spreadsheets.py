@@ -189,6 +189,18 @@ def test_file_above_the_upload_cap_is_refused_on_the_form(client, kelurahan_offi
 
 
 @pytest.mark.django_db
+def test_file_of_exactly_the_upload_cap_is_read(client, kelurahan_officer, settings):
+    content = csv_bytes(buluran_kenali_rows(3))
+    settings.IMPORT_MAX_UPLOAD_BYTES = len(content)
+    client.force_login(kelurahan_officer)
+
+    response = preview(client, content)
+
+    assert response.status_code == 200
+    assert "confirm_form" in response.context
+
+
+@pytest.mark.django_db
 def test_csv_just_over_the_row_cap_is_refused(client, kelurahan_officer):
     client.force_login(kelurahan_officer)
     rows = [("Telanaipura", "Buluran Kenali", n % 999 + 1, "", "", 60) for n in range(5001)]
@@ -219,8 +231,12 @@ def test_header_with_too_many_columns_is_refused(settings):
     settings.IMPORT_MAX_COLUMNS = 6
 
     assert read_csv(csv_bytes([A_ROW])).header == HEADERS
-    with pytest.raises(SpreadsheetRefused, match="Baris 1 memuat lebih dari 6 kolom"):
+    with pytest.raises(SpreadsheetRefused) as refused:
         read_csv(csv_bytes([A_ROW], headers=[*HEADERS, "catatan"]))
+    # The whole message: what is wrong and what to do about it.
+    assert refused.value.messages == [
+        "Baris 1 memuat lebih dari 6 kolom; hapus kolom yang tidak dipakai, lalu unggah lagi."
+    ]
 
 
 def test_data_row_with_too_many_columns_is_refused_with_its_row(settings):

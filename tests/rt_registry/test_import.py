@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rt_registry.models import RT
-from rt_registry.resources import CSVFormat, RTResource, XLSXFormat, wilayah_key
+from rt_registry.resources import CSVFormat, RTResource, XLSXFormat, whole_number, wilayah_key
 from tests import factories
 from tests.rt_registry.importfiles import buluran_kenali_rows, csv_bytes, xlsx_bytes
 
@@ -324,7 +324,9 @@ def test_other_file_types_are_refused(client, kelurahan_officer):
 
     response = preview(client, b"kecamatan\n", name="rt.txt")
 
-    assert "Hanya berkas .xlsx atau .csv" in response.content.decode()
+    assert response.context["form"].errors["import_file"] == [
+        "Hanya berkas .xlsx atau .csv yang dapat diimpor."
+    ]
 
 
 def insert_batches(rows):
@@ -495,3 +497,10 @@ def test_confirmed_import_is_recorded_in_the_admin_log(client, kelurahan_officer
     assert sorted(int(e.object_id) for e in entries) == sorted(
         RT.objects.values_list("pk", flat=True)
     )
+
+
+def test_a_number_cell_counts_only_when_it_is_whole():
+    # A spreadsheet may hand a count over as 60.0; 12.5 KK is a typo, not 12.
+    assert whole_number(60.0) == 60
+    assert type(whole_number(60.0)) is int
+    assert whole_number(12.5) is None

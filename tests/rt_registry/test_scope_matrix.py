@@ -7,6 +7,8 @@ are "inside"."""
 import html
 
 import pytest
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -457,3 +459,28 @@ def test_import_page_is_closed_to_those_who_may_not_import(client, request, pers
 
     assert client.get(reverse("admin:rt_registry_rt_import")).status_code == 403
     assert client.post(reverse("admin:rt_registry_rt_process_import"), {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_save_that_ends_outside_the_scope_is_refused_with_its_reason(
+    rf, kelurahan_officer, rt_out_of_scope
+):
+    # The last line of defence behind the form's choices: the 403 page shows this reason.
+    request = rf.post("/")
+    request.user = kelurahan_officer
+    with pytest.raises(PermissionDenied) as refused:
+        admin.site._registry[RT].save_model(request, rt_out_of_scope, form=None, change=True)
+    assert str(refused.value) == "Data di luar wilayah Anda tidak dapat disimpan."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("permission", ["view", "change", "delete"])
+def test_object_permissions_end_at_the_scope(
+    rf, kelurahan_officer, rt_in_scope, rt_out_of_scope, permission
+):
+    # Behind get_object's 404: asked about a row outside the scope, the admin says no.
+    request = rf.get("/")
+    request.user = kelurahan_officer
+    has_permission = getattr(admin.site._registry[RT], f"has_{permission}_permission")
+    assert has_permission(request, rt_in_scope) is True
+    assert has_permission(request, rt_out_of_scope) is False

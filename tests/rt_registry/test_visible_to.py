@@ -64,6 +64,11 @@ def test_area_without_the_officer_role_gives_nothing(rts, assessor):
     assessor.profile.kelurahan = factories.kelurahan_named("Buluran Kenali")
     assessor.profile.save()
     assert visible(assessor) == set()
+    # Nor one whose profile names a kecamatan a kecamatan officer.
+    assessor.profile.kelurahan = None
+    assessor.profile.kecamatan = factories.kecamatan_named("Telanaipura")
+    assessor.profile.save()
+    assert visible(assessor) == set()
 
 
 def test_user_without_a_profile_sees_nothing(rts):
