@@ -81,6 +81,7 @@ class IndicatorSet(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        _SENT_SET_INDICATORS.clear()  # a new set may take a rolled-back set's pk (SQLite)
         if self.pk is not None:
             fields = self.PROTECTED_FIELDS
             stored = IndicatorSet.objects.filter(pk=self.pk).values(*fields).first()
@@ -107,13 +108,35 @@ class IndicatorSet(models.Model):
         return ""
 
     def ensure_editable(self):
+        # Every write of a set or of its indicators passes here: whatever this process
+        # remembers of sets is read again (a test's rollback gives the next set the same pk).
+        _SENT_SET_INDICATORS.clear()
         reason = self.frozen_reason()
         if reason:
             raise IndicatorSetFrozen(reason, code="indicator_set_frozen")
 
 
+# {set id: {indicator id: Indicator}} of the sets a sheet was sent on, kept per process.
+# Such a set never changes again (a sent sheet is never deleted, so ensure_editable always
+# refuses), so a send reads its 21 indicators once instead of on every send (issue 10).
+_SENT_SET_INDICATORS = {}
+
+
+def remember_sent_set(set_id, indicators):
+    """Called once a send on the set has committed (scoring.py)."""
+    _SENT_SET_INDICATORS[set_id] = indicators
+
+
 class IndicatorQuerySet(models.QuerySet):
     """The bulk paths refuse a frozen set too (IndicatorSet.ensure_editable)."""
+
+    def by_pk_of_set(self, set_id):
+        """{id: Indicator} of the set, in order; a set a sheet was sent on from memory
+        (remember_sent_set), without a query."""
+        remembered = _SENT_SET_INDICATORS.get(set_id)
+        if remembered is not None:
+            return remembered
+        return {i.pk: i for i in self.filter(indicator_set_id=set_id)}
 
     def ensure_sets_editable(self, extra_set_ids=()):
         ids = set(extra_set_ids) | set(self.values_list("indicator_set_id", flat=True))
@@ -394,9 +417,17 @@ class ProposalQuerySet(ScopedQuerySet):
         return self.filter(team__memberships__user=user)
 
     def with_scoring_rights(self, user):
-        """Annotate `is_assigned` and `has_conflict` for `user`, so the scoring rules read
-        them from the proposal's own row instead of two more queries."""
+        """Annotate `is_assigned`, `has_conflict` and `is_tim_penilai` (the user's role) for
+        `user`, so the scoring rules read them from the proposal's own row instead of three
+        more queries."""
+        from django.contrib.auth.models import Group
+
+        from rt_registry import roles
+
         return self.annotate(
+            is_tim_penilai=models.Exists(
+                Group.objects.filter(user=user.pk, name=roles.TIM_PENILAI)
+            ),
             is_assigned=models.Exists(
                 TeamMember.objects.filter(team_id=models.OuterRef("team_id"), user=user)
             ),

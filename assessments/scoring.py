@@ -19,12 +19,20 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from assessments import evidence
-from assessments.models import Assessment, Cycle, Indicator, Proposal, Score
+from assessments.models import (
+    Assessment,
+    Cycle,
+    Indicator,
+    Proposal,
+    Score,
+    remember_sent_set,
+)
 from rt_registry import roles
 
 MAX_NOTE_LENGTH = 2000
 MAX_GENERAL_NOTE_LENGTH = 5000
 VALID_VALUES = (0, 1, 2)
+NOT_TIM_PENILAI_MESSAGE = "Hanya anggota Tim Penilai yang dapat mengisi penilaian."
 
 
 def save_sheet(
@@ -39,6 +47,7 @@ def save_sheet(
     photos=(),
     location=None,
     remove_photos=(),
+    tim_penilai_only=False,
 ):
     """Save the assessor's draft: `values` maps indicator id -> 0/1/2 (may be partial)."""
     return _write_sheet(
@@ -52,6 +61,7 @@ def save_sheet(
         photos=photos,
         location=location,
         remove_photos=remove_photos,
+        tim_penilai_only=tim_penilai_only,
         send=False,
     )
 
@@ -68,6 +78,7 @@ def send_sheet(
     photos=(),
     location=None,
     remove_photos=(),
+    tim_penilai_only=False,
 ):
     """Send the sheet: all indicators of the cycle's set scored, then read-only."""
     return _write_sheet(
@@ -81,6 +92,7 @@ def send_sheet(
         photos=photos,
         location=location,
         remove_photos=remove_photos,
+        tim_penilai_only=tim_penilai_only,
         send=True,
     )
 
@@ -112,6 +124,7 @@ def _write_sheet_locked(
     photos,
     location,
     remove_photos,
+    tim_penilai_only,
     send,
     written,
 ):
@@ -119,6 +132,9 @@ def _write_sheet_locked(
     # Serialise writes to one proposal's sheets (PostgreSQL; SQLite locks the whole file).
     # The same statement reads the cycle and whether the assessor may score at all.
     proposal = _lock_proposal(proposal.pk, assessor=assessor)
+    if tim_penilai_only and not proposal.is_tim_penilai:
+        # The save view's role check, read with the lock instead of a query of its own.
+        raise ValidationError(NOT_TIM_PENILAI_MESSAGE, code="not_assessor")
     # One read answers every question about sheets: the one this token names (it may be
     # another's), and this assessor's draft, sent version and highest version number.
     sheets = list(
@@ -198,6 +214,9 @@ def _write_sheet_locked(
             previous.save(update_fields=["status"])
         sheet.status = Assessment.Status.SENT
         sheet.sent_at = timezone.now()
+        # Once this send commits, the set can never change: later sends skip reading it.
+        set_id = proposal.cycle.indicator_set_id
+        transaction.on_commit(lambda: remember_sent_set(set_id, indicators))
     is_new = sheet._state.adding
     sheet.save()
     if not is_new:  # a new sheet has no scores yet
@@ -205,7 +224,7 @@ def _write_sheet_locked(
     Score.objects.bulk_create(
         Score(
             assessment=sheet,
-            indicator=indicators[indicator_id],
+            indicator_id=indicator_id,
             value=value,
             note=(notes.get(indicator_id) or "").strip(),
         )
@@ -260,9 +279,7 @@ def ensure_can_score(*, proposal, assessor, send=False):
 
 def _validate_sheet(*, cycle, values, notes, visit_date, general_note, send):
     """All the sheet's problems at once, so the assessor can fix them in one go."""
-    indicators = {
-        i.pk: i for i in Indicator.objects.filter(indicator_set_id=cycle.indicator_set_id)
-    }
+    indicators = Indicator.objects.by_pk_of_set(cycle.indicator_set_id)
     errors = []
     unknown = sorted(str(i) for i in set(values) | set(notes) if i not in indicators)
     if unknown:

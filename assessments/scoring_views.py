@@ -34,7 +34,7 @@ from rt_registry import roles
 logger = logging.getLogger(__name__)
 
 # How each refusal of the domain answers the tablet; anything else is a 400.
-FORBIDDEN_CODES = {"not_assigned", "conflict", "forbidden"}
+FORBIDDEN_CODES = {"not_assessor", "not_assigned", "conflict", "forbidden"}
 CONFLICT_CODES = {"wrong_stage", "cycle_locked", "already_sent", "token_mismatch", "token_reused"}
 # 21 notes of 2,000 characters and a general note of 5,000, at 4 bytes a character, fit.
 MAX_SAVE_BYTES = 256 * 1024
@@ -421,25 +421,40 @@ def save_sheet_api(request, proposal_id):
             + "?next="
             + reverse("assessments:scoring-sheet", args=[proposal_id]),
         )
-    if not roles.is_assessor(request.user):
-        return _json_error(
-            ["Hanya anggota Tim Penilai yang dapat mengisi penilaian."],
-            status=403,
-            code="not_assessor",
-        )
+    # Only Tim Penilai may save. A JSON save asks the role in the write's own lock statement
+    # (one query fewer on every send); a photo upload is refused before its photos are read.
+    if _has_photos(request) and not roles.is_assessor(request.user):
+        return _not_assessor()
+    response = _save(request, proposal_id)
+    # Whatever else is wrong, someone outside Tim Penilai is told that first, as before.
+    if response.status_code != 200 and not roles.is_assessor(request.user):
+        return _not_assessor()
+    return response
+
+
+def _save(request, proposal_id):
     if _body_too_large(request):
         return _json_error([_too_large_message(request)], status=413, code="too_large")
     try:
         payload = _read_payload(request)
         write = scoring.send_sheet if payload.pop("send") else scoring.save_sheet
         # The write locks and reads the proposal itself; reading it here too cost a query.
-        sheet = write(proposal=Proposal(pk=proposal_id), assessor=request.user, **payload)
+        sheet = write(
+            proposal=Proposal(pk=proposal_id),
+            assessor=request.user,
+            tim_penilai_only=True,
+            **payload,
+        )
     except Proposal.DoesNotExist:
         return _json_error(["Usulan ini tidak ditemukan."], status=404, code="not_found")
     except ValidationError as error:
         status, code = _status_for(error)
         return _json_error(error.messages, status=status, code=code)
     return JsonResponse(sheet_state(sheet, values=payload["values"]))
+
+
+def _not_assessor():
+    return _json_error([scoring.NOT_TIM_PENILAI_MESSAGE], status=403, code="not_assessor")
 
 
 def _too_large_message(request):

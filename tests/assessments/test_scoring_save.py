@@ -580,6 +580,45 @@ def test_only_assessors_may_save(client, proposal, cycle, kelurahan_officer):
     assert Assessment.objects.count() == 0
 
 
+def test_team_member_outside_tim_penilai_may_not_save(client, cycle, rt_in_scope):
+    # The role is read with the write's lock: a member of the team who left Tim Penilai
+    # is refused before anything is written, as when the view asked for it first.
+    former = factories.make_user(username="bekas.penilai", agency="DLH")
+    team = factories.make_team(cycle=cycle, members=[former])
+    proposal = factories.make_proposal(
+        cycle=cycle, rt=rt_in_scope, status="DIVERIFIKASI", team=team
+    )
+    client.force_login(former)
+    response = post(client, proposal, payload(cycle, token=uuid.uuid4(), action="send"))
+    assert_refused(response, 403, "Tim Penilai", code="not_assessor")
+    assert Assessment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["{not json", json.dumps({"action": "send"}), "x" * (300 * 1024)],
+    ids=["malformed", "invalid", "too-large"],
+)
+def test_non_assessor_is_told_the_role_before_anything_else(
+    client, proposal, kelurahan_officer, body
+):
+    client.force_login(kelurahan_officer)
+    response = post(client, proposal, body)
+    assert_refused(response, 403, "Tim Penilai", code="not_assessor")
+
+
+def test_non_assessor_is_told_the_role_for_a_proposal_that_does_not_exist(
+    client, cycle, kelurahan_officer
+):
+    client.force_login(kelurahan_officer)
+    response = client.post(
+        reverse("assessments:scoring-save", args=[999_999]),
+        data=json.dumps(payload(cycle, token=uuid.uuid4())),
+        content_type="application/json",
+    )
+    assert_refused(response, 403, "Tim Penilai", code="not_assessor")
+
+
 # --- hostile bodies and a database outage -------------------------------------------
 
 
