@@ -6,21 +6,25 @@ or superseded versions, and never a sheet by an assessor who declared a conflict
 interest for that RT. Means are exact fractions; they are rounded only for display, so
 a total of exactly 70% passes a 70% rule.
 
-The database does the arithmetic, in one pass over the scores grouped by proposal (as
-cheap as the bare SQL sum of the totals): the number of scores, the sum per pillar, and
-two bit masks, indicators that got a 0 and indicators that got a 2 (both: disagreement).
-When every sheet scored every indicator, every mean of a proposal shares one denominator,
-the number of its sheets, so totals and subtotals are integer numerators over it and the
-pass rule is an integer comparison: no rounding decides a boundary. (A proposal whose
-sheets scored different indicators, which sending never produces, is summed exactly from
-its per-indicator means instead.) The per-indicator means (`row.cells`, `row.means`) are
-read in one more query, on first use, for all the rows at once or for just the rows a page
-shows (`load_details`).
+The database does the arithmetic, in one pass over the scores grouped by proposal, with
+as few expressions per score as possible (each one costs on 100,000 scores): the number of
+scores, the pillar sums packed into one integer sum (20 bits a pillar), and one bit mask
+with a bit for each indicator that got a 0 and one for each that got a 2 (both set: a
+disagreement). When every sheet scored every indicator, every mean of a proposal shares
+one denominator, the number of its sheets, so totals and subtotals are integer numerators
+over it and the pass rule is an integer comparison: no rounding decides a boundary. (A
+proposal whose sheets scored different indicators, which sending never produces, is
+summed exactly from its per-indicator means instead.) Divisions happen in Python, on
+integers, so SQLite and PostgreSQL give the same fractions.
 
-`build_recap(cycle=..., proposals=...)` runs a fixed number of queries (proposals,
-indicators, the aggregate, sent sheets, team members, conflicts; per-indicator details
-when asked) whatever the number of proposals; filters on computed values (pass/fail,
-complete) are applied in Python.
+What only display needs is read on first use, one query for all the rows at once or for
+just the rows a page shows (`load_details`): the Proposal objects with their decisions
+(`row.proposal`) and the per-indicator means (`row.cells`, `row.means`).
+
+`build_recap(cycle=..., proposals=...)` runs a fixed number of queries whatever the
+number of proposals: indicators, proposal ids and teams, sent sheets, the aggregate,
+conflicts, team members; then the proposals and the means when asked. Filters on computed
+values (pass/fail, complete) are applied in Python.
 """
 
 import functools
