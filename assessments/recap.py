@@ -6,23 +6,28 @@ or superseded versions, and never a sheet by an assessor who declared a conflict
 interest for that RT. Means are exact fractions; they are rounded only for display, so
 a total of exactly 70% passes a 70% rule.
 
-The database does the arithmetic, in one pass over the scores grouped by proposal (as
-cheap as the bare SQL sum of the totals): the number of scores, the sum per pillar, and
-two bit masks, indicators that got a 0 and indicators that got a 2 (both: disagreement).
-When every sheet scored every indicator, every mean of a proposal shares one denominator,
-the number of its sheets, so totals and subtotals are integer numerators over it and the
-pass rule is an integer comparison: no rounding decides a boundary. (A proposal whose
-sheets scored different indicators, which sending never produces, is summed exactly from
-its per-indicator means instead.) The per-indicator means (`row.cells`, `row.means`) are
-read in one more query, on first use, for all the rows at once or for just the rows a page
-shows (`load_details`).
+The database does the arithmetic, in one pass over the scores grouped by proposal, with
+as few expressions per score as possible (each one costs on 100,000 scores): the number of
+scores, the pillar sums packed into one integer sum (20 bits a pillar), and one bit mask
+with a bit for each indicator that got a 0 and one for each that got a 2 (both set: a
+disagreement). When every sheet scored every indicator, every mean of a proposal shares
+one denominator, the number of its sheets, so totals and subtotals are integer numerators
+over it and the pass rule is an integer comparison: no rounding decides a boundary. (A
+proposal whose sheets scored different indicators, which sending never produces, is
+summed exactly from its per-indicator means instead.) Divisions happen in Python, on
+integers, so SQLite and PostgreSQL give the same fractions.
 
-`build_recap(cycle=..., proposals=...)` runs a fixed number of queries (proposals,
-indicators, the aggregate, sent sheets, team members, conflicts; per-indicator details
-when asked) whatever the number of proposals; filters on computed values (pass/fail,
-complete) are applied in Python.
+What only display needs is read on first use, one query for all the rows at once or for
+just the rows a page shows (`load_details`): the Proposal objects with their decisions
+(`row.proposal`) and the per-indicator means (`row.cells`, `row.means`).
+
+`build_recap(cycle=..., proposals=...)` runs a fixed number of queries whatever the
+number of proposals: indicators, proposal ids and teams, sent sheets, the aggregate,
+conflicts, team members; then the proposals and the means when asked. Filters on computed
+values (pass/fail, complete) are applied in Python.
 """
 
+import functools
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -43,6 +48,7 @@ from assessments.models import (
 )
 
 MAX_SCORE = 2
+PILLARS = tuple(Pillar)  # iterating an Enum is slow; the recap does it per row
 TWO_PLACES = Decimal("0.01")
 
 
@@ -59,10 +65,10 @@ def user_label(first_name, last_name, username):
     return full or username
 
 
-@dataclass
+@dataclass(eq=False)
 class RecapRow:
-    proposal: Proposal
     indicators: list
+    proposal_id: int | None = None
     sent_count: int = 0
     missing: list = field(default_factory=list)  # names of members who have not sent
     expected_count: int = 0
@@ -72,7 +78,18 @@ class RecapRow:
     numerators: dict = field(default_factory=dict)
     denominator: int = 1
     disagreements: set = field(default_factory=set)  # indicator ids: a 0 against a 2
-    details: "_Details | None" = None  # per-indicator means, read on first use
+    details: "_Details | None" = None  # the proposal and per-indicator means, on first use
+    pillar_maxima: dict | None = None  # {pillar: maximum subtotal}, shared by a recap's rows
+
+    def __post_init__(self):
+        if self.pillar_maxima is None:
+            self.pillar_maxima = pillar_maxima(self.indicators)
+
+    @property
+    def proposal(self):
+        """The Proposal (with its decision), read on first use for every row at once, or
+        for the rows passed to load_details first."""
+        return self.details.proposal_of(self) if self.details is not None else None
 
     @property
     def is_complete(self):
@@ -86,21 +103,16 @@ class RecapRow:
     def pillar_subtotal(self, pillar):
         return Fraction(self.numerators.get(Pillar(pillar), 0), self.denominator)
 
-    @cached_property
-    def _pillar_max(self):
-        counts = dict.fromkeys(Pillar, 0)
-        for i in self.indicators:
-            counts[i.pillar] += 1
-        return {p: MAX_SCORE * n for p, n in counts.items()}
-
     def pillar_max(self, pillar):
-        return self._pillar_max[Pillar(pillar)]
+        return self.pillar_maxima[Pillar(pillar)]
 
     def pillar_pct(self, pillar):
         top = self.pillar_max(pillar)
         return self.pillar_subtotal(pillar) * 100 / top if top else Fraction(0)
 
-    @cached_property
+    # total and passes are computed on each use (a few microseconds): a cached_property
+    # takes a lock on Python 3.11, which costs more than the arithmetic on 1,000 rows.
+    @property
     def total(self):
         return Fraction(sum(self.numerators.values()), self.denominator)
 
@@ -110,16 +122,18 @@ class RecapRow:
 
     @property
     def total_pct(self):
-        return self.total * 100 / self.max_total if self.max_total else Fraction(0)
+        if not self.max_total:
+            return Fraction(0)
+        return Fraction(sum(self.numerators.values()) * 100, self.denominator * self.max_total)
 
-    @cached_property
+    @property
     def passes(self):
         return self.check_pass_rule()
 
     def check_pass_rule(self):
         """The cycle's rule: total% >= minimum AND every pillar% >= minimum (inclusive).
         In integers: numerator * 100 >= minimum% * denominator * maximum. A plain method
-        under the cached property, so that `make mutate` mutates it (mutmut 3 leaves
+        under the property, so that `make mutate` mutates it (mutmut 3 leaves
         decorated functions alone)."""
         if not self.sent_count:
             return False
@@ -129,14 +143,15 @@ class RecapRow:
             self.pass_min_total_pct,
         ):
             return False
+        maxima = self.pillar_maxima
         return all(
             _at_least(
                 self.numerators.get(p, 0),
-                self.denominator * self.pillar_max(p),
+                self.denominator * maxima[p],
                 self.pass_min_pillar_pct,
             )
-            for p in Pillar
-            if self.pillar_max(p)
+            for p in PILLARS
+            if maxima[p]
         )
 
     # Rounded values for templates and exports.
@@ -178,9 +193,22 @@ class RecapRow:
         return bool(self.disagreements)
 
 
+def pillar_maxima(indicators):
+    """{pillar: the highest subtotal its indicators can give}."""
+    counts = dict.fromkeys(Pillar, 0)
+    for i in indicators:
+        counts[i.pillar] += 1
+    return {p: MAX_SCORE * n for p, n in counts.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _exact(minimum_pct):
+    return Fraction(minimum_pct)  # exact: a Decimal converts without rounding
+
+
 def _at_least(numerator, denominator, minimum_pct):
     """numerator / denominator >= minimum_pct / 100, exactly (minimum_pct a Decimal)."""
-    minimum = Fraction(minimum_pct)  # exact: a Decimal converts without rounding
+    minimum = _exact(minimum_pct)
     return numerator * 100 * minimum.denominator >= minimum.numerator * denominator
 
 
@@ -192,16 +220,20 @@ def reaches_pct(value, maximum, minimum_pct):
 
 
 class _Details:
-    """Per-indicator means of a recap's rows, read in one query the first time any row
-    asks (for all rows, or for those passed to load_details first)."""
+    """What a recap's rows read on first use, each in one query: the Proposal objects (with
+    their decisions) and the per-indicator means, for every row, or for the rows passed to
+    load_details first (a page)."""
 
-    def __init__(self, sheets):
+    def __init__(self, *, sheets, proposal_ids, cycle):
         self.sheets = sheets
+        self.proposal_ids = proposal_ids  # a subquery: the recap's proposals
+        self.cycle = cycle
         self.rows = []  # every row of the recap, set by build_recap
         self.loaded = {}
+        self.proposals = {}
 
     def load(self, rows):
-        wanted = [r.proposal.pk for r in rows if r.proposal.pk not in self.loaded]
+        wanted = [r.proposal_id for r in rows if r.proposal_id not in self.loaded]
         if not wanted:
             return
         for pk in wanted:
@@ -214,16 +246,34 @@ class _Details:
             means = self.loaded[item["assessment__proposal_id"]]
             means[item["indicator_id"]] = Fraction(item["total"], item["n"])
 
+    def load_proposals(self, rows):
+        wanted = [r.proposal_id for r in rows if r.proposal_id not in self.proposals]
+        if not wanted:
+            return
+        # Every row: the recap's own subquery rather than a list of a thousand ids.
+        ids = self.proposal_ids if len(wanted) == len(self.rows) else wanted
+        for p in Proposal.objects.filter(pk__in=ids).select_related("decision").order_by():
+            p.cycle = self.cycle  # str(proposal) names its cycle: no query per row
+            self.proposals[p.pk] = p
+
     def of(self, row):
-        if row.proposal.pk not in self.loaded:
+        if row.proposal_id not in self.loaded:
             self.load(self.rows)
-        return self.loaded[row.proposal.pk]
+        return self.loaded[row.proposal_id]
+
+    def proposal_of(self, row):
+        if row.proposal_id not in self.proposals:
+            self.load_proposals(self.rows)
+        return self.proposals[row.proposal_id]
 
 
 def load_details(rows):
-    """Read the per-indicator means of just these rows (e.g. one page) in one query."""
+    """Read the proposals and per-indicator means of just these rows (e.g. one page), in
+    one query each."""
     for details in {id(r.details): r.details for r in rows if r.details}.values():
-        details.load([r for r in rows if r.details is details])
+        own = [r for r in rows if r.details is details]
+        details.load(own)
+        details.load_proposals(own)
 
 
 def recap_proposals(cycle, user):
@@ -241,19 +291,17 @@ def counted_assessments():
     return Assessment.objects.sent().filter(~Exists(conflict))
 
 
-def _indicator_bits(indicators):
-    """SQL for one bit per indicator (indicator_id -> 2**position), and {id: bit}. A shift
-    when the set's ids are close together (they are created together), else a CASE."""
+def _indicator_positions(indicators, width):
+    """SQL for a bit position per indicator (0 <= position < width), and {id: position}:
+    the id's distance from the lowest when the set's ids are that close together (they are
+    created together), else a CASE."""
     ids = sorted(i.pk for i in indicators)
     if not ids:
         return "0", {}
-    if ids[-1] - ids[0] < 62:
-        return (
-            f"(CAST(1 AS BIGINT) << CAST(s.indicator_id - {ids[0]} AS INTEGER))",
-            {pk: 1 << (pk - ids[0]) for pk in ids},
-        )
-    cases = " ".join(f"WHEN {pk} THEN {1 << n}" for n, pk in enumerate(ids))
-    return f"(CASE s.indicator_id {cases} END)", {pk: 1 << n for n, pk in enumerate(ids)}
+    if ids[-1] - ids[0] < width:
+        return f"(s.indicator_id - {ids[0]})", {pk: pk - ids[0] for pk in ids}
+    cases = " ".join(f"WHEN {pk} THEN {n}" for n, pk in enumerate(ids))
+    return f"(CASE s.indicator_id {cases} END)", {pk: n for n, pk in enumerate(ids)}
 
 
 def _bit_or(expression):
@@ -264,40 +312,72 @@ def _bit_or(expression):
     return f"SUM(DISTINCT {expression})"
 
 
+# The pillar sums of a proposal travel as one packed sum: pillar k's sum in bits
+# 20k..20k+19 (a field holds MAX_SCORE * 2**19 scores, checked on reading).
+PILLAR_BITS = 20
+PILLAR_FIELD = (1 << PILLAR_BITS) - 1
+# A 0 on the indicator at position p sets bit p of the disagreement mask, a 2 bit p + 32.
+HALF = 32
+
+
+def _in_pillar(ids):
+    """SQL: the score's indicator is one of `ids` (a range when they are consecutive)."""
+    if ids == list(range(ids[0], ids[-1] + 1)):
+        return f"s.indicator_id BETWEEN {ids[0]} AND {ids[-1]}"
+    return f"s.indicator_id IN ({', '.join(str(pk) for pk in ids)})"
+
+
 def _proposal_sums(sheets, indicators):
-    """Per proposal, in one pass over its scores: how many scores, the sum per pillar, and
-    two bit masks of indicators: those that got a 0 and those that got a 2 (both set: a
-    disagreement). Returns {proposal_id: (count, {pillar: sum}, disagreeing indicator ids)}."""
+    """Per proposal, in one pass over its scores (each score costs little more than in a
+    bare SUM, so the per-score expressions are few): how many scores, the sum per pillar
+    (packed into one sum) and the indicators that got both a 0 and a 2 (a disagreement;
+    bit masks). Returns {proposal_id: (count, {pillar: sum}, disagreeing indicator ids)}."""
     # order_by(): the model's default ordering would join proposal and cycle and sort.
     sheets_sql, sheets_params = (
         sheets.order_by().values("id", "proposal_id").query.sql_with_params()
     )
-    bit, bits = _indicator_bits(indicators)
-    pillar_ids = {p: [i.pk for i in indicators if i.pillar == p] for p in Pillar}
-    pillar_sums = ", ".join(
-        f"SUM(CASE WHEN s.indicator_id IN ({', '.join(str(pk) for pk in ids)}) "
-        "THEN s.value ELSE 0 END)"
+    pillar_ids = {p: sorted(i.pk for i in indicators if i.pillar == p) for p in Pillar}
+    weights = " ".join(
+        f"WHEN {_in_pillar(ids)} THEN {1 << (PILLAR_BITS * k)}"
+        for k, ids in enumerate(pillar_ids.values())
         if ids
-        else "0"
-        for ids in pillar_ids.values()
     )
+    packed = f"SUM(s.value * CASE {weights} ELSE 0 END)" if indicators else "0"
+    if len(indicators) < HALF:
+        # Scores are 0..2 (a constraint): one mask, zeros low and twos high.
+        position, positions = _indicator_positions(indicators, HALF - 1)
+        shift = f"CAST({position} + {HALF // MAX_SCORE} * s.value AS INTEGER)"
+        masks = _bit_or(f"CASE WHEN s.value <> 1 THEN CAST(1 AS BIGINT) << {shift} END")
+    else:
+        position, positions = _indicator_positions(indicators, 62)
+        bit = f"(CAST(1 AS BIGINT) << CAST({position} AS INTEGER))"
+        masks = (
+            f"{_bit_or(f'CASE WHEN s.value = 0 THEN {bit} END')}, "
+            f"{_bit_or(f'CASE WHEN s.value = {MAX_SCORE} THEN {bit} END')}"
+        )
     sql = (
-        f"SELECT a.proposal_id, COUNT(*), {pillar_sums}, "
-        f"{_bit_or(f'CASE WHEN s.value = 0 THEN {bit} END')}, "
-        f"{_bit_or(f'CASE WHEN s.value = {MAX_SCORE} THEN {bit} END')} "
+        f"SELECT a.proposal_id, COUNT(*), {packed}, {masks} "
         f"FROM {Score._meta.db_table} s JOIN ({sheets_sql}) a ON a.id = s.assessment_id "
         "GROUP BY a.proposal_id"
     )
     result = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, sheets_params)
-        for proposal_id, count, *sums, zeros, twos in cursor.fetchall():
-            # PostgreSQL sums integers as numeric (Decimal): every value here is whole.
-            both = int(zeros or 0) & int(twos or 0)
+        for proposal_id, count, pillar_sums, *mask_values in cursor.fetchall():
+            # PostgreSQL sums bigints as numeric (Decimal): every value here is whole.
+            pillar_sums = int(pillar_sums or 0)
+            sums = {
+                p: (pillar_sums >> (PILLAR_BITS * k)) & PILLAR_FIELD for k, p in enumerate(PILLARS)
+            }
+            if len(mask_values) == 1:
+                mask = int(mask_values[0] or 0)
+                both = mask & (mask >> HALF)
+            else:
+                both = int(mask_values[0] or 0) & int(mask_values[1] or 0)
             result[proposal_id] = (
                 count,
-                dict(zip(Pillar, (int(x) for x in sums), strict=True)),
-                {pk for pk, flag in bits.items() if both & flag},
+                sums if MAX_SCORE * count <= PILLAR_FIELD else None,
+                {pk for pk, n in positions.items() if both >> n & 1} if both else set(),
             )
     return result
 
@@ -305,69 +385,64 @@ def _proposal_sums(sheets, indicators):
 def build_recap(*, cycle, proposals):
     """RecapRows for `proposals` (a queryset of the cycle), in the queryset's order."""
     indicators = list(Indicator.objects.filter(indicator_set_id=cycle.indicator_set_id))
-    # Rows print the proposal's own snapshot (names, RT number, KK) and its decision; the
-    # team, RT and kelurahan objects were never shown, and cost a third of the time.
-    proposal_list = list(proposals.filter(cycle=cycle).select_related("decision"))
-    for p in proposal_list:
-        p.cycle = cycle  # str(proposal) names its cycle: no query per row
-    if not proposal_list:
+    proposals = proposals.filter(cycle=cycle)
+    # Rows print the proposal's own snapshot (names, RT number, KK) and its decision: read
+    # on first use (a page shows 100 rows of 1,000; totals and the rule need none of it).
+    teams = dict(proposals.values_list("pk", "team_id"))
+    if not teams:
         return []
-    ids = proposals.filter(cycle=cycle).values("pk")
+    ids = proposals.values("pk")
     sheets = counted_assessments().filter(proposal__in=ids)
-    details = _Details(sheets)
-    rows = {
-        p.pk: RecapRow(
-            proposal=p,
-            indicators=indicators,
-            pass_min_total_pct=cycle.pass_min_total_pct,
-            pass_min_pillar_pct=cycle.pass_min_pillar_pct,
-            details=details,
-        )
-        for p in proposal_list
-    }
-    details.rows = list(rows.values())
+    details = _Details(sheets=sheets, proposal_ids=ids, cycle=cycle)
 
     sent_by = {}
     for proposal_id, assessor_id in sheets.order_by().values_list("proposal_id", "assessor_id"):
-        sent_by.setdefault(proposal_id, set()).add(assessor_id)
-        rows[proposal_id].sent_count += 1
-
-    uneven = []
-    for proposal_id, (count, sums, disagreements) in _proposal_sums(sheets, indicators).items():
-        row = rows[proposal_id]
-        row.numerators, row.denominator = sums, row.sent_count
-        row.disagreements = disagreements
-        if count != row.sent_count * len(indicators):
-            # Not every sheet scored every indicator: the means do not share one denominator.
-            uneven.append(row)
-    if uneven:
-        _sum_from_means(uneven, details)
-
-    conflicts = set(
-        ConflictOfInterest.objects.filter(proposal__in=ids).values_list(
-            "proposal_id", "assessor_id"
-        )
-    )
-    members = {}
-    team_ids = {p.team_id for p in proposal_list if p.team_id}
+        sent_by.setdefault(proposal_id, []).append(assessor_id)
+    sums = _proposal_sums(sheets, indicators)
+    conflicts = {}
+    for proposal_id, assessor_id in ConflictOfInterest.objects.filter(proposal__in=ids).values_list(
+        "proposal_id", "assessor_id"
+    ):
+        conflicts.setdefault(proposal_id, set()).add(assessor_id)
+    members = {}  # team id -> [(user id, name)], by username
     for m in (
-        TeamMember.objects.filter(team_id__in=team_ids)
+        TeamMember.objects.filter(team_id__in={t for t in teams.values() if t})
         .order_by("user__username")
         .values("team_id", "user_id", "user__first_name", "user__last_name", "user__username")
     ):
-        members.setdefault(m["team_id"], []).append(m)
+        name = user_label(m["user__first_name"], m["user__last_name"], m["user__username"])
+        members.setdefault(m["team_id"], []).append((m["user_id"], name))
 
-    for row in rows.values():
-        p = row.proposal
-        expected = [m for m in members.get(p.team_id, []) if (p.pk, m["user_id"]) not in conflicts]
-        row.expected_count = len(expected)
-        done = sent_by.get(p.pk, set())
-        row.missing = [
-            user_label(m["user__first_name"], m["user__last_name"], m["user__username"])
-            for m in expected
-            if m["user_id"] not in done
-        ]
-    return list(rows.values())
+    maxima = pillar_maxima(indicators)
+    rows, uneven = [], []
+    for pk, team_id in teams.items():
+        done = sent_by.get(pk, ())
+        expected = members.get(team_id, ())
+        if pk in conflicts:
+            expected = [m for m in expected if m[0] not in conflicts[pk]]
+        count, numerators, disagreements = sums.get(pk, (0, {}, set()))
+        row = RecapRow(
+            indicators=indicators,
+            proposal_id=pk,
+            sent_count=len(done),
+            missing=[name for user_id, name in expected if user_id not in done],
+            expected_count=len(expected),
+            pass_min_total_pct=cycle.pass_min_total_pct,
+            pass_min_pillar_pct=cycle.pass_min_pillar_pct,
+            numerators=numerators,
+            denominator=len(done) if pk in sums else 1,
+            disagreements=disagreements,
+            details=details,
+            pillar_maxima=maxima,
+        )
+        rows.append(row)
+        if pk in sums and (numerators is None or count != len(done) * len(indicators)):
+            # Not every sheet scored every indicator: the means do not share one denominator.
+            uneven.append(row)
+    details.rows = rows
+    if uneven:
+        _sum_from_means(uneven, details)
+    return rows
 
 
 def _sum_from_means(rows, details):

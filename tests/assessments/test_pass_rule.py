@@ -18,7 +18,6 @@ def row(*, counts, sums, sheets=1, total_pct="0", pillar_pct="0"):
     of the scores over `sheets` sent sheets."""
     pillars = [p for p, n in zip(Pillar, counts, strict=True) for _ in range(n)]
     return RecapRow(
-        proposal=None,
         indicators=[SimpleNamespace(pk=n, pillar=p) for n, p in enumerate(pillars)],
         sent_count=sheets,
         numerators=dict(zip(Pillar, sums, strict=True)),

@@ -24,7 +24,6 @@ def recap_row(*, pillars, sheets, pass_min_total_pct, pass_min_pillar_pct):
     for i in indicators:
         numerators[i.pillar] = numerators.get(i.pillar, 0) + sum(s[i.pk] for s in sheets)
     return RecapRow(
-        proposal=None,
         indicators=indicators,
         sent_count=len(sheets),
         numerators=numerators,

@@ -234,8 +234,9 @@ def test_recap_query_count_does_not_grow_with_proposals(cycle):
 
     assert (n_small, n_large) == (10, 200)
     assert small == large
-    # Proposals, indicators, the aggregate, sent sheets, conflicts, members; cells: one more.
-    assert small <= 7
+    # Indicators, proposal ids, sent sheets, the aggregate, conflicts, members; then on
+    # first use one query for the proposals (with decisions) and one for the cells.
+    assert small <= 8
 
 
 def test_totals_and_the_rule_need_no_per_indicator_query(cycle):
@@ -276,15 +277,52 @@ def test_load_details_reads_only_the_rows_asked(cycle):
     assert rows[0].details.loaded.keys() == {rows[0].proposal.pk, rows[1].proposal.pk}
 
 
-def test_indicator_bits_are_distinct_even_when_ids_are_far_apart():
+def test_indicator_positions_are_distinct_even_when_ids_are_far_apart():
     from types import SimpleNamespace
 
-    from assessments.recap import _indicator_bits
+    from assessments.recap import _indicator_positions
 
     near = [SimpleNamespace(pk=pk) for pk in range(40, 61)]
     far = [SimpleNamespace(pk=pk) for pk in (3, 500, 90_000)]
     for indicators in (near, far):
-        _, bits = _indicator_bits(indicators)
-        assert sorted(bits.values()) == [1 << n for n in range(len(indicators))]
-    sql, _ = _indicator_bits(far)
-    assert sql.startswith("(CASE s.indicator_id WHEN 3 THEN 1 ")
+        _, positions = _indicator_positions(indicators, 31)
+        assert sorted(positions.values()) == list(range(len(indicators)))
+    sql, _ = _indicator_positions(far, 31)
+    assert sql.startswith("(CASE s.indicator_id WHEN 3 THEN 0 ")
+
+
+@pytest.mark.parametrize("size", [9, 40])
+def test_a_large_set_with_pillars_interleaved_sums_and_flags_exactly(db, size):
+    # Pillars in turn (B, A, P, B, ...): no pillar's ids are consecutive; 40 indicators need
+    # more bits than one disagreement mask holds.
+    from assessments.models import Indicator, IndicatorSet, Pillar
+
+    indicator_set = IndicatorSet.objects.create(name=f"Uji {size} indikator")
+    pillars = list(Pillar)
+    Indicator.objects.bulk_create(
+        Indicator(
+            indicator_set=indicator_set,
+            code=f"X{n}",
+            pillar=pillars[n % 3],
+            order=n,
+            text=f"Indikator {n}",
+        )
+        for n in range(size)
+    )
+    cycle = factories.make_cycle(stage="REKAPITULASI", indicator_set=indicator_set)
+    proposal, (a, b) = setup_proposal(cycle, 2)
+    last = f"X{size - 1}"
+    make_sheet(proposal=proposal, assessor=a, values={"default": 2, "X0": 1, last: 0})
+    make_sheet(proposal=proposal, assessor=b, values={"default": 2, "X1": 0})
+
+    row = recap_row(cycle, proposal)
+
+    per_pillar = [len(range(k, size, 3)) for k in range(3)]
+    # Bersih (X0, X3, ...) lost 1, Aman (X1, ...) lost 2, and the last indicator lost 2.
+    lost = [1, 2, 0]
+    lost[(size - 1) % 3] += 2
+    assert [row.pillar_subtotal(p) for p in Pillar] == [
+        Fraction(4 * n - d, 2) for n, d in zip(per_pillar, lost, strict=True)
+    ]
+    assert row.total == Fraction(4 * size - 5, 2)
+    assert [i.code for i, _, flag in row.cells if flag] == ["X1", last]  # 2 against 0
