@@ -326,9 +326,11 @@ def store_first_certificates(awards, batch_pdf):
         writer = PdfWriter()
         writer.add_page(_with_own_resources(reader.pages[i]))
         writer.add_metadata(
-            {"/Title": f"Piagam Penghargaan – {' '.join(recipient_lines(awards[i]))}"}
+            {
+                "/Title": f"Piagam Penghargaan – {' '.join(recipient_lines(awards[i]))}",
+                "/Author": PDF_AUTHOR,
+            }
         )
-        writer.add_metadata({"/Author": PDF_AUTHOR})
         out = io.BytesIO()
         writer.write(out)
         files[awards[i].pk] = (awards[i], out.getvalue())
