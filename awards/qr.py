@@ -4,9 +4,10 @@ pages and the decree, PNG for certificate batches (hundreds of pages).
 Every code is exactly the one `segno.make(url, error="m", micro=False)` gives, mask
 included. segno picks the mask by scoring all eight in pure Python, which cost ~80% of
 making a code (a tenth of a 900-page certificate batch); `best_mask` scores the same eight
-candidates with the same rules (ISO/IEC 18004 7.8.3, as segno counts them) on whole rows at
-a time, and segno then draws the code with that mask. tests/awards/test_qr.py checks the
-choice against segno's own for many addresses."""
+candidates with the same rules (ISO/IEC 18004 7.8.3, as segno counts them) on the whole
+matrix at once, and the code is redrawn with that mask by segno.encoder's own functions.
+tests/awards/test_qr.py checks code, mask and PNG against segno.make for many addresses
+(a segno upgrade that changed its rules would fail there)."""
 
 import functools
 import re
