@@ -3,16 +3,16 @@ only the objects that page draws, readable by a strict reader."""
 
 import io
 
+import segno
 from pypdf import PdfReader
 
-from awards.qr import qr_png_data_uri
 from documents.pdf import PageFiles, html_to_pdf
 
 
 def document(pages):
     body = "".join(
         f'<section style="break-after: page"><p>Halaman {n}</p>'
-        f'<img src="{qr_png_data_uri(f"https://bantar.test/verifikasi/{n:010d}")}"></section>'
+        f'<img src="{segno.make(f"halaman {n}").png_data_uri()}"></section>'
         for n in range(1, pages + 1)
     )
     return html_to_pdf(f"<html><head><title>Uji</title></head><body>{body}</body></html>")
