@@ -9,15 +9,16 @@ Certificates exist only for a cycle whose decree is FINAL: the decree's number, 
 signatory are printed on them. A batch is rendered in WeasyPrint documents of at most
 CHUNK_PAGES pages (one layout pass each, never one render per page) joined with pypdf: the
 memory a batch needs stays that of one chunk whatever the number of RTs, and splitting a
-batch into per-RT files costs the same per page (each page is cut from its own small chunk).
+batch into per-RT files costs the same per page (documents.pdf.PageFiles: each page is cut
+from its own small chunk, the chunk's fonts written once for all its pages).
 The QR code and the emblem are PNG images (the emblem rasterised once per process): drawing
-an image is cheap where parsing an SVG again on every page is not.
+an image is cheap where parsing an SVG again on every page is not; the QR's mask is chosen
+as segno chooses it, only faster (awards/qr.py).
 Each RT's certificate file is stored on its Award with its SHA-256 the
 first time it is produced (by a download or a batch); regeneration is an explicit action.
 """
 
 import io
-import re
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -31,7 +32,13 @@ from awards.identity import emblem_path, print_identity
 from awards.models import Award, Decree
 from awards.qr import qr_png_data_uri, verification_url
 from documents.jobs import job_progress
-from documents.pdf import PDF_AUTHOR, emblem_png_data_uri, html_to_pdf, sha256_hex
+from documents.pdf import (
+    PDF_AUTHOR,
+    PageFiles,
+    emblem_png_data_uri,
+    html_to_pdf,
+    sha256_hex,
+)
 from rt_registry.templatetags.bantar import format_tanggal
 from stored_files.integrity import read_stored_file
 
@@ -311,27 +318,19 @@ def store_first_certificates(awards, batch_pdf):
     missing = [i for i, a in enumerate(awards) if not a.certificate_sha256]
     if not missing:
         return
-    from pypdf import PdfReader, PdfWriter
     from simple_history.utils import bulk_update_with_history
 
-    reader = PdfReader(io.BytesIO(batch_pdf))
-    if len(reader.pages) != len(awards):
+    pages = PageFiles(batch_pdf)
+    if len(pages.pages) != len(awards):
         # One page per award is the template's promise; never store a wrong page.
         raise ValidationError(
-            f"Berkas piagam berisi {len(reader.pages)} halaman untuk {len(awards)} RT.",
+            f"Berkas piagam berisi {len(pages.pages)} halaman untuk {len(awards)} RT.",
             code="page_count",
         )
     files = {}
     for i in missing:
-        writer = PdfWriter()
-        writer.add_page(_with_own_resources(reader.pages[i]))
-        writer.add_metadata(
-            {"/Title": f"Piagam Penghargaan – {' '.join(recipient_lines(awards[i]))}"}
-        )
-        writer.add_metadata({"/Author": PDF_AUTHOR})
-        out = io.BytesIO()
-        writer.write(out)
-        files[awards[i].pk] = (awards[i], out.getvalue())
+        title = f"Piagam Penghargaan – {' '.join(recipient_lines(awards[i]))}"
+        files[awards[i].pk] = (awards[i], pages.page_file(i, title=title))
     with transaction.atomic():
         still_missing = list(
             Award.objects.select_for_update()
@@ -347,34 +346,6 @@ def store_first_certificates(awards, batch_pdf):
             bulk_update_with_history(
                 still_missing, Award, ["certificate_pdf", "certificate_sha256"], batch_size=500
             )
-
-
-# "/x12 Do": the content stream operator that draws the XObject named x12.
-_XOBJECT_DO = re.compile(rb"/([^\s/\[\]<>(){}%]+)\s+Do\b")
-
-
-def _with_own_resources(page):
-    """WeasyPrint gives all pages of a document ONE shared /Resources dictionary, holding
-    every page's XObjects (the emblem is drawn as one form per page). Copied as is, each
-    per-RT file would carry the whole batch's XObjects (its size and the copy time grow
-    with the batch: ~0.1 s and ~210 KiB per file for 300 pages). Keep only the XObjects
-    this page draws; fonts and graphics states stay shared (they are small)."""
-    from pypdf.generic import DictionaryObject, NameObject
-
-    resources = page["/Resources"].get_object()
-    xobjects = resources.get("/XObject")
-    if xobjects is None:
-        return page
-    xobjects = xobjects.get_object()
-    contents = page.get_contents()
-    drawn = _XOBJECT_DO.findall(contents.get_data()) if contents is not None else []
-    used = {f"/{name.decode('latin-1')}" for name in drawn}
-    own = DictionaryObject(resources)
-    own[NameObject("/XObject")] = DictionaryObject(
-        {NameObject(k): v for k, v in xobjects.items() if k in used}
-    )
-    page[NameObject("/Resources")] = own
-    return page
 
 
 def job_links(job):

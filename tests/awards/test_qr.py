@@ -2,12 +2,13 @@
 No decoder is installed, so the SVG's modules are read back and compared with segno's
 matrix for the expected address (and shown to differ for any other address)."""
 
+import hashlib
 import re
 
 import pytest
 import segno
 
-from awards.qr import QR_ERROR, qr_svg, verification_url
+from awards.qr import QR_ERROR, make_qr, qr_png_data_uri, qr_svg, verification_url
 
 BORDER = 2
 
@@ -59,3 +60,49 @@ def test_qr_svg_is_inline_square_and_self_contained(size):
     assert svg.startswith(f'<svg width="{size}" height="{size}" viewBox=')
     assert "<?xml" not in svg
     assert "href" not in svg  # nothing to fetch: WeasyPrint's url_fetcher never asked
+
+
+def verification_urls():
+    """Addresses as printed: certificate codes under short and long public addresses, so
+    the codes span several versions (3 to 11, with and without version information)."""
+    bases = [
+        "https://bantar.test",
+        "https://bantar.jambikota.go.id",
+        "https://portal-kampung-bantar.dpmppa.jambikota.go.id" + "/portal" * 12,
+    ]
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    # Codes spread like issued ones (awards.models draws them at random), made repeatable.
+    codes = [
+        "".join(alphabet[b % 32] for b in hashlib.sha256(str(n).encode()).digest()[:10])
+        for n in range(80)
+    ]
+    return [f"{base}/verifikasi/{code}" for base in bases for code in codes]
+
+
+def test_make_qr_is_segnos_own_code_with_the_mask_segno_chooses():
+    chosen, versions = set(), set()
+    for url in verification_urls():
+        expected = segno.make(url, error=QR_ERROR, micro=False)
+
+        code = make_qr(url)
+
+        assert (code.mask, code.version, code.error) == (
+            expected.mask,
+            expected.version,
+            expected.error,
+        ), url
+        assert code.matrix == expected.matrix, url
+        chosen.add(code.mask)
+        versions.add(code.version)
+    # Every mask was the best one somewhere, on codes with and without version information.
+    assert chosen == set(range(8))
+    assert min(versions) < 7 <= max(versions)
+
+
+def test_qr_png_is_byte_for_byte_segnos():
+    url = "https://bantar.jambikota.go.id/verifikasi/ABCDE23456"
+    expected = segno.make(url, error=QR_ERROR, micro=False)
+
+    assert qr_png_data_uri(url) == expected.png_data_uri(
+        border=2, scale=1, dark="#000", light="#fff"
+    )
