@@ -8,7 +8,6 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
 from assessments import cycles, proposals
 from assessments.admin_common import (
@@ -104,7 +103,7 @@ class CycleAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description="dibuat")
     def created(self, obj):
-        return format_tanggal(timezone.localtime(obj.created_at)) if obj.created_at else "-"
+        return format_tanggal(obj.created_at) if obj.created_at else "-"
 
     @admin.display(description="uang pembinaan Kecil")
     def prize_kecil_rupiah(self, obj):
@@ -322,7 +321,7 @@ class ConflictOfInterestAdmin(CycleLockAdminMixin, admin.ModelAdmin):
     def declared(self, obj):
         if not obj.declared_at:
             return "-"
-        return format_tanggal(timezone.localtime(obj.declared_at))
+        return format_tanggal(obj.declared_at)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:

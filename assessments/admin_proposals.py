@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -144,14 +143,14 @@ class ProposalAdmin(ScopedAdminMixin, ReadOnlyHistoryAdmin):
     @admin.display(description="diusulkan")
     def proposed(self, obj):
         who = obj.proposed_by.get_username() if obj.proposed_by_id else "-"
-        return f"{format_tanggal(timezone.localtime(obj.proposed_at))} oleh {who}"
+        return f"{format_tanggal(obj.proposed_at)} oleh {who}"
 
     @admin.display(description="diverifikasi")
     def verified(self, obj):
         if not obj.verified_at:
             return "-"
         who = obj.verified_by.get_username() if obj.verified_by_id else "-"
-        return f"{format_tanggal(timezone.localtime(obj.verified_at))} oleh {who}"
+        return f"{format_tanggal(obj.verified_at)} oleh {who}"
 
     # --- detail ---
 

@@ -94,19 +94,31 @@ def nothing_remembered():
     models._SENT_SET_INDICATORS.clear()
 
 
-def test_send_on_a_set_already_sent_on_does_not_read_its_indicators(
-    client, assessor, scoring_setup, rt_out_of_scope, nothing_remembered,
-    django_capture_on_commit_callbacks,
-):  # fmt: skip
+@pytest.fixture
+def other(scoring_setup, rt_out_of_scope):
+    """A second RT of the same cycle and team: its send is on a set already sent on."""
     cycle, proposal = scoring_setup
-    other = factories.make_proposal(
+    return factories.make_proposal(
         cycle=cycle, rt=rt_out_of_scope, status="DIVERIFIKASI", team=proposal.team
     )
-    client.force_login(assessor)
-    with django_capture_on_commit_callbacks(execute=True):
-        first = statements_of_send(
+
+
+def send_first(client, scoring_setup, capture):
+    """The set's first send, committed (the set is remembered on commit)."""
+    cycle, proposal = scoring_setup
+    with capture(execute=True):
+        return statements_of_send(
             client, proposal, payload(cycle, token=uuid.uuid4(), action="send")
         )
+
+
+def test_send_on_a_set_already_sent_on_does_not_read_its_indicators(
+    client, assessor, scoring_setup, other, nothing_remembered,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    cycle, _ = scoring_setup
+    client.force_login(assessor)
+    first = send_first(client, scoring_setup, django_capture_on_commit_callbacks)
     second = statements_of_send(client, other, payload(cycle, token=uuid.uuid4(), action="send"))
     assert any("assessments_indicator" in s for s in first)
     assert not any("assessments_indicator" in s for s in second), "\n".join(second)
@@ -115,16 +127,12 @@ def test_send_on_a_set_already_sent_on_does_not_read_its_indicators(
 
 
 def test_a_send_refused_for_a_missing_indicator_is_refused_from_memory_too(
-    client, assessor, scoring_setup, rt_out_of_scope, nothing_remembered,
+    client, assessor, scoring_setup, other, nothing_remembered,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
-    cycle, proposal = scoring_setup
-    other = factories.make_proposal(
-        cycle=cycle, rt=rt_out_of_scope, status="DIVERIFIKASI", team=proposal.team
-    )
+    cycle, _ = scoring_setup
     client.force_login(assessor)
-    with django_capture_on_commit_callbacks(execute=True):
-        statements_of_send(client, proposal, payload(cycle, token=uuid.uuid4(), action="send"))
+    send_first(client, scoring_setup, django_capture_on_commit_callbacks)
     data = payload(cycle, token=uuid.uuid4(), action="send")
     a5 = Indicator.objects.get(indicator_set=cycle.indicator_set, code="A5")
     data["scores"] = [s for s in data["scores"] if s["indicator"] != a5.pk]
